@@ -1,0 +1,48 @@
+# The README's commands. Each target works on a fresh machine: it creates the virtualenv
+# and installs redline into it first.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_HOME ?= $(CURDIR)/.redline-demo
+DATA ?= ../shared/data
+
+.PHONY: install demo test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: load the bundled OFAC sample offline, show what is active and look up a name
+demo: $(STAMP)
+	@echo "== redline demo (data in $(DEMO_HOME); the bundled list is a SAMPLE, not for compliance use)"
+	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline lists load us-ofac-sdn --sample
+	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline lists status
+	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline entities search "qods aviation"
+	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline entities search "damavandian"
+	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline entities show ofac-16418
+
+## test: lint, type-check and run the whole test suite
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+## bench: list-loading benchmark over the shared data folder (DATA=...)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/load_lists.py $(DATA)
+
+clean:
+	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""``python -m redline`` runs the command-line interface."""
+
+from redline.cli import main
+
+main()

@@ -1,0 +1,55 @@
+"""The ``redline`` command: thin shells over the library, one module per command group.
+
+Each command opens the store, calls one public function and formats its result, as a
+table for people or as JSON (``--json``) for machines. A :class:`RedlineError` is caught
+here, once, and printed as one line; the exit status is 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from redline.cli import entities as entities_cli
+from redline.cli import lists as lists_cli
+from redline.cli.common import console_err, state
+from redline.errors import RedlineError
+
+app = typer.Typer(
+    name="redline",
+    help="Screen people, companies, vessels and aircraft against sanctions lists.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(lists_cli.app, name="lists")
+app.add_typer(entities_cli.app, name="entities")
+
+
+@app.callback()
+def _root(
+    home: Annotated[
+        Path | None,
+        typer.Option("--home", help="Data directory (overrides REDLINE_HOME).", show_default=False),
+    ] = None,
+) -> None:
+    """redline: sanctions screening with explained matches and an auditable record.
+
+    Example: redline lists load us-ofac-sdn sdn.csv add.csv alt.csv sdn_comments.csv
+    """
+    state.home = home
+
+
+def main() -> None:
+    """Entry point of the ``redline`` script."""
+    try:
+        app()
+    except RedlineError as exc:
+        console_err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        console_err.print("interrupted; nothing was changed by the unfinished step")
+        sys.exit(130)
