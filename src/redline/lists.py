@@ -208,7 +208,12 @@ def update(
         targets = list(urls) if urls else list(cls.urls)
         if not targets:
             results.append(
-                LoadResult(source_id, "skipped", None, f"{source_id}: has no official URL; use 'lists load'")
+                LoadResult(
+                    source_id,
+                    "skipped",
+                    None,
+                    f"{source_id}: has no official URL; use 'lists load'",
+                )
             )
             continue
         stamp = now_iso()

@@ -43,6 +43,32 @@ def _root(
     state.home = home
 
 
+@app.command("settings")
+def settings_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show every setting: its environment variable, the value in force and what it does.
+
+    Example: REDLINE_HOME=/srv/redline redline settings
+    """
+    from dataclasses import asdict
+
+    from rich.table import Table
+
+    from redline.cli.common import console, print_json, settings
+    from redline.settings import Settings
+
+    current = asdict(settings())
+    rows = [{**item, "value": str(current[item["name"]])} for item in Settings.describe()]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("variable", "value", "help")
+    for row in rows:
+        table.add_row(row["env"], row["value"], row["help"])
+    console.print(table)
+
+
 def main() -> None:
     """Entry point of the ``redline`` script."""
     try:

@@ -40,7 +40,9 @@ def search_cmd(
     table = Table("id", "schema", "name", "source", "program")
     for entity, source in hits:
         label = f"{source} (SAMPLE)" if source in samples else source
-        table.add_row(entity.id, entity.schema, entity.caption, label, ", ".join(entity.get("program")))
+        table.add_row(
+            entity.id, entity.schema, entity.caption, label, ", ".join(entity.get("program"))
+        )
     console.print(table)
     if samples:
         console.print(f"[yellow]{lists.SAMPLE_NOTICE}[/]", soft_wrap=True)
@@ -61,6 +63,8 @@ def show_cmd(
         print_json({**entity.to_dict(), "snapshot": info.id, "sample": info.sample})
         return
     console.print(f"[bold]{entity.caption}[/] ({entity.schema}, {entity.id})")
-    console.print(f"source {info.source}, snapshot {info.id}" + (" — SAMPLE" if info.sample else ""))
+    console.print(
+        f"source {info.source}, snapshot {info.id}" + (" — SAMPLE" if info.sample else "")
+    )
     for prop, values in sorted(entity.properties.items()):
         console.print(f"  {prop}: {'; '.join(values)}", soft_wrap=True)

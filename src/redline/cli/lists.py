@@ -77,14 +77,20 @@ def sources_cmd(as_json: JsonOpt = False) -> None:
     for d in described:
         urls = d["urls"]
         assert isinstance(urls, list) and isinstance(d["formats"], list)
-        table.add_row(str(d["id"]), str(d["title"]), "\n".join(d["formats"]), "\n".join(urls) or "-")
+        table.add_row(
+            str(d["id"]), str(d["title"]), "\n".join(d["formats"]), "\n".join(urls) or "-"
+        )
     console.print(table)
 
 
 @app.command("load")
 def load_cmd(
-    source: Annotated[str, typer.Argument(help="Source id, e.g. us-ofac-sdn (see 'lists sources').")],
-    files: Annotated[list[Path] | None, typer.Argument(help="The list file(s) of one version.")] = None,
+    source: Annotated[
+        str, typer.Argument(help="Source id, e.g. us-ofac-sdn (see 'lists sources').")
+    ],
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="The list file(s) of one version.")
+    ] = None,
     strict: Annotated[bool, typer.Option(help="Fail on the first malformed record.")] = False,
     force: Annotated[
         bool, typer.Option(help="Activate even if the list shrank >10%, or reload identical files.")
@@ -92,7 +98,12 @@ def load_cmd(
     activate: Annotated[bool, typer.Option(help="Activate the new snapshot.")] = True,
     option: Annotated[
         list[str] | None,
-        typer.Option("--option", "-O", help="Source option KEY=VALUE (CSV column mapping).", show_default=False),
+        typer.Option(
+            "--option",
+            "-O",
+            help="Source option KEY=VALUE (CSV column mapping).",
+            show_default=False,
+        ),
     ] = None,
     sample: Annotated[
         bool, typer.Option(help="Load the bundled OFAC SDN sample (demo only, not for compliance).")
@@ -111,11 +122,15 @@ def load_cmd(
 
         if sample:
             if files or source != lists.SAMPLE_SOURCE:
-                raise ConfigError(f"--sample loads the bundled {lists.SAMPLE_SOURCE} excerpt and takes no files")
+                raise ConfigError(
+                    f"--sample loads the bundled {lists.SAMPLE_SOURCE} excerpt and takes no files"
+                )
             result = lists.load_sample(db, conf, force=force)
         else:
             if not files:
-                raise ConfigError(f"give the file(s) to load for {source}, or --sample for the demo list")
+                raise ConfigError(
+                    f"give the file(s) to load for {source}, or --sample for the demo list"
+                )
             result = lists.load(
                 db,
                 conf,
@@ -136,11 +151,16 @@ def load_cmd(
 @app.command("update")
 def update_cmd(
     sources: Annotated[
-        list[str] | None, typer.Argument(help="Source ids; default: every source with an official URL.")
+        list[str] | None,
+        typer.Argument(help="Source ids; default: every source with an official URL."),
     ] = None,
     url: Annotated[
         list[str] | None,
-        typer.Option("--url", help="Download from this address instead (one source; a mirror).", show_default=False),
+        typer.Option(
+            "--url",
+            help="Download from this address instead (one source; a mirror).",
+            show_default=False,
+        ),
     ] = None,
     strict: Annotated[bool, typer.Option(help="Fail on the first malformed record.")] = False,
     force: Annotated[bool, typer.Option(help="Activate even if a list shrank >10%.")] = False,
@@ -171,12 +191,18 @@ def status_cmd(as_json: JsonOpt = False) -> None:
     with store() as (db, _conf):
         active = lists.status(db)
     if as_json:
-        print_json([{**s.to_dict(), "notice": lists.SAMPLE_NOTICE if s.sample else None} for s in active])
+        print_json(
+            [{**s.to_dict(), "notice": lists.SAMPLE_NOTICE if s.sample else None} for s in active]
+        )
         return
     if not active:
-        console.print("no lists loaded: run 'redline lists update' or 'redline lists load SOURCE FILE...'")
+        console.print(
+            "no lists loaded: run 'redline lists update' or 'redline lists load SOURCE FILE...'"
+        )
         return
-    table = Table("source", "snapshot", "entities", "relations", "skipped", "published", "loaded", "sha256")
+    table = Table(
+        "source", "snapshot", "entities", "relations", "skipped", "published", "loaded", "sha256"
+    )
     for s in active:
         name = f"{s.source} [yellow](SAMPLE)[/]" if s.sample else s.source
         table.add_row(
@@ -216,7 +242,13 @@ def history_cmd(
     table = Table("snapshot", "source", "status", "entities", "skipped", "loaded", "origin")
     for s in snaps:
         table.add_row(
-            str(s.id), s.source, s.status, f"{s.entity_count:,}", f"{s.skipped_count:,}", s.loaded_at, s.origin or ""
+            str(s.id),
+            s.source,
+            s.status,
+            f"{s.entity_count:,}",
+            f"{s.skipped_count:,}",
+            s.loaded_at,
+            s.origin or "",
         )
     console.print(table)
 
@@ -224,7 +256,9 @@ def history_cmd(
 @app.command("activate")
 def activate_cmd(
     snapshot: Annotated[int, typer.Argument(help="Snapshot id (see 'lists history').")],
-    force: Annotated[bool, typer.Option(help="Activate even if it has >10% fewer entities.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Activate even if it has >10% fewer entities.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Make a stored snapshot active: a held one after checking it, or an older one to roll back.
@@ -236,14 +270,20 @@ def activate_cmd(
     if as_json:
         print_json(info.to_dict())
     else:
-        console.print(f"[green]active[/] {info.source}: snapshot {info.id} ({info.entity_count:,} entities)")
+        console.print(
+            f"[green]active[/] {info.source}: snapshot {info.id} ({info.entity_count:,} entities)"
+        )
 
 
 @app.command("diff")
 def diff_cmd(
     source: Annotated[str, typer.Argument(help="Source id.")],
-    from_id: Annotated[int | None, typer.Option("--from", help="Older snapshot id (default: the one before).")] = None,
-    to_id: Annotated[int | None, typer.Option("--to", help="Newer snapshot id (default: the active one).")] = None,
+    from_id: Annotated[
+        int | None, typer.Option("--from", help="Older snapshot id (default: the one before).")
+    ] = None,
+    to_id: Annotated[
+        int | None, typer.Option("--to", help="Newer snapshot id (default: the active one).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show entities added, removed and changed between two snapshots, and which properties changed.
@@ -260,12 +300,14 @@ def diff_cmd(
         f"{len(result.removed)} removed, {len(result.changed)} changed"
     )
     for item in result.added:
-        console.print(f"[green]+ {item['id']}[/] {item['schema']} {item['caption']}", soft_wrap=True)
+        console.print(
+            f"[green]+ {item['id']}[/] {item['schema']} {item['caption']}", soft_wrap=True
+        )
     for item in result.removed:
         console.print(f"[red]- {item['id']}[/] {item['schema']} {item['caption']}", soft_wrap=True)
-    for item in result.changed:
-        console.print(f"[yellow]~ {item['id']}[/] {item['caption']}", soft_wrap=True)
-        for prop, change in item["properties"].items():
+    for changed in result.changed:
+        console.print(f"[yellow]~ {changed['id']}[/] {changed['caption']}", soft_wrap=True)
+        for prop, change in changed["properties"].items():
             for value in change["removed"]:
                 console.print(f"    {prop}: [red]- {value}[/]", soft_wrap=True)
             for value in change["added"]:
@@ -276,9 +318,12 @@ def diff_cmd(
 def export_cmd(
     fmt: Annotated[str, typer.Option("--format", help="Output format.")] = "ftm",
     source: Annotated[
-        list[str] | None, typer.Option("--source", help="Only these sources (repeatable).", show_default=False)
+        list[str] | None,
+        typer.Option("--source", help="Only these sources (repeatable).", show_default=False),
     ] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write; default stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write; default stdout.")
+    ] = None,
 ) -> None:
     """Export the active entities as FollowTheMoney JSON lines.
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, insert, select, text
+from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from redline.entities import Entity
@@ -114,7 +114,9 @@ class Store:
                 raise StoreError("the database did not return the new snapshot's id")
             yield SnapshotWriter(conn, int(key[0]), meta.source)
 
-    def activate(self, snapshot_id: int, *, force: bool = False, shrink_limit: float = 0.1) -> SnapshotInfo:
+    def activate(
+        self, snapshot_id: int, *, force: bool = False, shrink_limit: float = 0.1
+    ) -> SnapshotInfo:
         """Make a stored snapshot its source's active one (for held or older snapshots)."""
         with self.engine.begin() as conn:
             info = self._snapshot(conn, snapshot_id)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Insert, func, insert, select, update
+from sqlalchemy import Connection, Insert, Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from redline.entities import Entity
@@ -92,7 +92,7 @@ class SnapshotMeta:
     skipped: list[dict[str, Any]] = field(default_factory=list)
 
 
-def insert_ignore(conn: Connection, table: t.Table) -> Insert:
+def insert_ignore(conn: Connection, table: Table) -> Insert:
     """An INSERT that leaves existing rows alone, in the connection's SQL dialect."""
     name = conn.dialect.name
     if name == "postgresql":
@@ -185,10 +185,14 @@ class SnapshotWriter:
         )
         if not activate:
             return "inactive"
-        guard = shrink_check(self.conn, self.source, self.snapshot_id, self.entity_count, shrink_limit)
+        guard = shrink_check(
+            self.conn, self.source, self.snapshot_id, self.entity_count, shrink_limit
+        )
         if guard is not None and not force:
             self.conn.execute(
-                update(t.snapshots).where(t.snapshots.c.id == self.snapshot_id).values(status="held")
+                update(t.snapshots)
+                .where(t.snapshots.c.id == self.snapshot_id)
+                .values(status="held")
             )
             on_held(guard)
             return "held"
@@ -216,7 +220,9 @@ def shrink_check(
 def set_active(conn: Connection, source: str, snapshot_id: int) -> None:
     """Point ``source`` at ``snapshot_id`` and mark the previous snapshot inactive."""
     stamp = now_iso()
-    previous = conn.execute(select(t.active.c.snapshot_id).where(t.active.c.source == source)).first()
+    previous = conn.execute(
+        select(t.active.c.snapshot_id).where(t.active.c.source == source)
+    ).first()
     if previous is not None:
         conn.execute(
             update(t.snapshots).where(t.snapshots.c.id == previous[0]).values(status="inactive")
@@ -227,7 +233,9 @@ def set_active(conn: Connection, source: str, snapshot_id: int) -> None:
             .values(snapshot_id=snapshot_id, activated_at=stamp)
         )
     else:
-        conn.execute(insert(t.active).values(source=source, snapshot_id=snapshot_id, activated_at=stamp))
+        conn.execute(
+            insert(t.active).values(source=source, snapshot_id=snapshot_id, activated_at=stamp)
+        )
     conn.execute(
         update(t.snapshots)
         .where(t.snapshots.c.id == snapshot_id)
@@ -239,8 +247,8 @@ def count_rows(conn: Connection, snapshot_id: int) -> int:
     """How many entity rows a snapshot has (parties and relations)."""
     return int(
         conn.execute(
-            select(func.count()).select_from(t.snapshot_entities).where(
-                t.snapshot_entities.c.snapshot_id == snapshot_id
-            )
+            select(func.count())
+            .select_from(t.snapshot_entities)
+            .where(t.snapshot_entities.c.snapshot_id == snapshot_id)
         ).scalar_one()
     )
