@@ -27,7 +27,7 @@ _PERSON = (
 )
 _ORGANIZATION = "numEmployees"
 _COMPANY = "capital isinCode ticker cikCode kppCode"
-_VEHICLE = "type model owner operator buildDate registrationDate"
+_VEHICLE = "type model owner operator buildDate registrationDate registrationNumber"
 _VESSEL = (
     "imoNumber crsNumber flag mmsi callSign tonnage grossRegisteredTonnage "
     "netRegisteredTonnage nameChangeDate pastFlags pastTypes navigationArea"
@@ -50,7 +50,9 @@ class Schema:
 
 
 def _s(name: str, parent: str | None, props: str, party: bool, refs: str = "") -> Schema:
-    return Schema(name, parent, frozenset((props + " " + refs).split()), party, frozenset(refs.split()))
+    return Schema(
+        name, parent, frozenset((props + " " + refs).split()), party, frozenset(refs.split())
+    )
 
 
 SCHEMATA: dict[str, Schema] = {
