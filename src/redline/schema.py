@@ -18,7 +18,7 @@ _THING = (
 _LEGAL_ENTITY = (
     "email phone website legalForm incorporationDate dissolutionDate status sector "
     "classification registrationNumber idNumber taxNumber vatCode jurisdiction mainCountry "
-    "innCode ogrnCode okpoCode leiCode dunsCode swiftBic"
+    "innCode ogrnCode okpoCode leiCode dunsCode swiftBic unscId"
 )
 _PERSON = (
     "title firstName secondName middleName fatherName motherName lastName nameSuffix "
