@@ -18,7 +18,17 @@ from redline.errors import (
     UnknownSourceError,
     XMLSecurityError,
 )
-from redline.lists import LoadResult, SnapshotDiff, diff, export, load, load_sample, search, status, update
+from redline.lists import (
+    LoadResult,
+    SnapshotDiff,
+    diff,
+    export,
+    load,
+    load_sample,
+    search,
+    status,
+    update,
+)
 from redline.settings import Settings
 from redline.sources import get_source, source_ids
 from redline.store import SnapshotInfo, Store, open_store

@@ -58,7 +58,8 @@ def fetch(
                 declared = response.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > settings.download_max_bytes:
                     raise DownloadError(
-                        url, f"file is {declared} bytes, over the {settings.download_max_bytes} limit"
+                        url,
+                        f"file is {declared} bytes, over the {settings.download_max_bytes} limit",
                     )
                 digest = hashlib.sha256()
                 size = 0
@@ -94,4 +95,6 @@ def fetch_all(urls: list[str], folder: Path, settings: Settings) -> list[Downloa
     with httpx.Client(
         timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
     ) as client:
-        return [fetch(url, folder / _file_name(url, i), settings, client) for i, url in enumerate(urls)]
+        return [
+            fetch(url, folder / _file_name(url, i), settings, client) for i, url in enumerate(urls)
+        ]

@@ -179,7 +179,7 @@ def load_sample(store: Store, settings: Settings, *, force: bool = False) -> Loa
 
 def _describe(info: SnapshotInfo) -> str:
     text = (
-        f"{info.source}: snapshot {info.id} {info.status} with {info.entity_count} entities"
+        f"{info.source}: snapshot {info.id} with {info.entity_count} entities"
         f" ({info.relation_count} relations, {info.skipped_count} records skipped)"
     )
     return text + (f" — {SAMPLE_NOTICE}" if info.sample else "")

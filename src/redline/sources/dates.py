@@ -90,10 +90,7 @@ def parse_date(text: str | None, *, dayfirst: bool = True) -> list[str]:
         start, end = int(m.group(1)), int(m.group(2))
         if start > end:
             start, end = end, start
-        if end - start > MAX_RANGE_YEARS:
-            years = [start, end]
-        else:
-            years = list(range(start, end + 1))
+        years = [start, end] if end - start > MAX_RANGE_YEARS else list(range(start, end + 1))
         return [y for y in (_fmt(year) for year in years) if y]
     if m := _ISO.match(value):
         year = int(m.group(1))

@@ -45,7 +45,9 @@ class _GuardedStream(io.RawIOBase):
         try:
             data = self._inner.read(len(buffer))
         except (EOFError, gzip.BadGzipFile, zlib.error, zipfile.BadZipFile, OSError) as exc:
-            raise InputError(f"compressed file is truncated or corrupt ({exc})", path=self._label) from None
+            raise InputError(
+                f"compressed file is truncated or corrupt ({exc})", path=self._label
+            ) from None
         n = len(data)
         buffer[:n] = data
         return n
@@ -126,7 +128,9 @@ def expand(paths: Sequence[str | Path]) -> list[InputFile]:
                     bad = archive.testzip()
                     members = [i.filename for i in archive.infolist() if not i.is_dir()]
             except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
-                raise InputError(f"zip archive is truncated or corrupt ({exc})", path=str(path)) from None
+                raise InputError(
+                    f"zip archive is truncated or corrupt ({exc})", path=str(path)
+                ) from None
             if bad is not None:
                 raise InputError(f"zip member {bad} is corrupt", path=str(path))
             if not members:
@@ -152,7 +156,9 @@ def decode_line(raw: bytes, encodings: Sequence[str], label: str, line: int) -> 
     )
 
 
-def iter_text_lines(file: InputFile, encodings: Sequence[str] = ("utf-8",)) -> Iterator[tuple[int, str]]:
+def iter_text_lines(
+    file: InputFile, encodings: Sequence[str] = ("utf-8",)
+) -> Iterator[tuple[int, str]]:
     """Yield ``(line_number, text)`` with line endings kept, decoded line by line.
 
     A UTF-8 byte-order mark is dropped; OFAC's trailing Ctrl-Z (0x1A) is removed.
@@ -268,8 +274,12 @@ def iter_xml(
         except etree.XMLSyntaxError as exc:
             line = exc.position[0] if exc.position else None
             message = str(exc.msg) if exc.msg else str(exc)
-            if "entity" in message.lower() and ("loop" in message.lower() or "amplification" in message.lower()):
-                raise XMLSecurityError(f"XML entity expansion refused ({message})", path=file.label, line=line) from None
+            if "entity" in message.lower() and (
+                "loop" in message.lower() or "amplification" in message.lower()
+            ):
+                raise XMLSecurityError(
+                    f"XML entity expansion refused ({message})", path=file.label, line=line
+                ) from None
             raise InputError(f"malformed XML ({message})", path=file.label, line=line) from None
 
 
@@ -289,4 +299,8 @@ def children(elem: etree._Element, name: str) -> list[etree._Element]:
 
 def descendants(elem: etree._Element, name: str) -> list[etree._Element]:
     """All descendants with this local name (any namespace), in document order."""
-    return [c for c in elem.iter() if isinstance(c.tag, str) and localname(c.tag) == name and c is not elem]
+    return [
+        c
+        for c in elem.iter()
+        if isinstance(c.tag, str) and localname(c.tag) == name and c is not elem
+    ]

@@ -1,0 +1,47 @@
+"""Shared fixtures: a fresh store per test and generators of small list files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from redline.settings import Settings
+from redline.store import Store, open_store
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home", download_retries=2, download_timeout=5.0)
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[Store]:
+    db = open_store(settings)
+    yield db
+    db.close()
+
+
+def person(
+    i: int, *, name: str | None = None, extra: dict[str, list[str]] | None = None
+) -> dict[str, object]:
+    """One FtM Person line as OpenSanctions would publish it."""
+    props: dict[str, list[str]] = {
+        "name": [name or f"Person Number {i}"],
+        "birthDate": [f"19{50 + i % 50:02d}"],
+        "country": ["ir"],
+    }
+    props.update(extra or {})
+    return {"id": f"t-{i}", "schema": "Person", "properties": props, "datasets": ["test"]}
+
+
+def write_ftm(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def ftm_file(tmp_path: Path) -> Path:
+    return write_ftm(tmp_path / "list.jsonl", [person(i) for i in range(100)])
