@@ -14,8 +14,25 @@ import argparse
 from pathlib import Path
 
 KEEP = {
-    16418, 40416, 33596, 39637, 11195, 39038, 25285, 28530,
-    45708, 40867, 45713, 45714, 47294, 47297, 47640, 47641, 47643, 47644, 47960,
+    16418,
+    40416,
+    33596,
+    39637,
+    11195,
+    39038,
+    25285,
+    28530,
+    45708,
+    40867,
+    45713,
+    45714,
+    47294,
+    47297,
+    47640,
+    47641,
+    47643,
+    47644,
+    47960,
 }
 OUT = Path(__file__).resolve().parent.parent / "src" / "redline" / "data" / "sample"
 
@@ -38,7 +55,9 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=75)
     args = parser.parse_args()
     primary = rows(args.sdn)
-    chosen = [line for i, line in enumerate(primary) if ent_num(line) in KEEP or i % args.every == 0]
+    chosen = [
+        line for i, line in enumerate(primary) if ent_num(line) in KEEP or i % args.every == 0
+    ]
     ids = {ent_num(line) for line in chosen}
     OUT.mkdir(parents=True, exist_ok=True)
     for name, lines in (
