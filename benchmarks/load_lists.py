@@ -123,6 +123,55 @@ def measure(source: str, files: list[Path]) -> dict[str, Any]:
     }
 
 
+DIFFS: list[tuple[str, str, list[str], list[str]]] = [
+    (
+        "UN SC 2018-10-29 → 2026-02-27",
+        "un-sc",
+        ["lists/un/un_consolidated_2018-10-29.xml"],
+        ["lists/un/un_consolidated_2026-02-27.xml"],
+    ),
+    (
+        "OFAC SDN 2021 set → 2024-05-03",
+        "us-ofac-sdn",
+        ["ofac/sdn.csv", "ofac/add.csv", "ofac/alt.csv", "ofac/sdn_comments.csv"],
+        ["ofac/snapshots/2024-05-03/sdn.csv"],
+    ),
+]
+
+
+def measure_diff(data: Path, source: str, old: list[str], new: list[str]) -> dict[str, Any]:
+    """Load two versions into one store and time ``lists diff`` between them."""
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "REDLINE_HOME": home}
+        for rel in (old, new):
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "redline",
+                    "lists",
+                    "load",
+                    source,
+                    "--force",
+                    *(str(data / r) for r in rel),
+                ],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "redline", "lists", "diff", source, "--json"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - start
+    counts = json.loads(proc.stdout)["counts"]
+    return {**counts, "seconds": round(seconds, 2)}
+
+
 def record(results: dict[str, Any]) -> None:
     doc = ROOT / "docs" / "benchmarks.md"
     doc.parent.mkdir(exist_ok=True)
@@ -145,6 +194,16 @@ def record(results: dict[str, Any]) -> None:
             f"| {case['label']} | `{case['source']}` | {case.get('entities', 'error')} | "
             f"{expected} | {case.get('relations', '')} | "
             f"{case.get('skipped', '')} | {case['seconds']} | {case.get('peak_rss_mb', '')} |"
+        )
+    lines += [
+        "",
+        "| version change | source | added | removed | changed | `lists diff` seconds |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for d in results["diffs"]:
+        lines.append(
+            f"| {d['label']} | `{d['source']}` | {d['added']} | {d['removed']} | "
+            f"{d['changed']} | {d['seconds']} |"
         )
     with doc.open("a", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
@@ -177,6 +236,11 @@ def main() -> None:
         case["count_ok"] = expected is None or case.get("entities") == expected
         results["cases"].append(case)
     results["all_counts_ok"] = all(c["count_ok"] for c in results["cases"])
+    results["diffs"] = [
+        {"label": label, "source": source, **measure_diff(data, source, old, new)}
+        for label, source, old, new in DIFFS
+        if all((data / r).exists() for r in old + new)
+    ]
     print(json.dumps(results, indent=2))
     if not args.no_record:
         record(results)

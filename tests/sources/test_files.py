@@ -44,15 +44,21 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 @pytest.mark.parametrize("payload", [BILLION_LAUGHS, EXTERNAL_ENTITY, EXTERNAL_DTD])
 def test_hostile_xml_is_refused_with_a_clear_error(tmp_path: Path, payload: bytes) -> None:
-    (file,) = expand([write(tmp_path, "evil.xml", payload)])
     with pytest.raises(XMLSecurityError) as info:
-        list(iter_xml(file, ["INDIVIDUAL"]))
+        expand([write(tmp_path, "evil.xml", payload)])
     assert "evil.xml" in str(info.value)
     assert "refused" in str(info.value)
 
 
 def test_hostile_xml_inside_gzip_is_refused(tmp_path: Path) -> None:
-    (file,) = expand([write(tmp_path, "evil.xml.gz", gzip.compress(BILLION_LAUGHS))])
+    with pytest.raises(XMLSecurityError):
+        expand([write(tmp_path, "evil.xml.gz", gzip.compress(BILLION_LAUGHS))])
+
+
+def test_iter_xml_refuses_hostile_xml_on_its_own(tmp_path: Path) -> None:
+    from redline.sources.files import InputFile
+
+    file = InputFile(write(tmp_path, "evil.xml", BILLION_LAUGHS))
     with pytest.raises(XMLSecurityError):
         list(iter_xml(file, ["INDIVIDUAL"]))
 

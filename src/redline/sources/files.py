@@ -139,8 +139,13 @@ def expand(paths: Sequence[str | Path]) -> list[InputFile]:
         else:
             files.append(InputFile(path))
     for f in files:
-        if not f.head(1):
+        head = f.head(64)
+        if not head:
             raise InputError("file is empty", path=f.label)
+        if head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"<":
+            # Refuse hostile XML before any source sniffs it, so that the user is told
+            # why, whatever root element the file pretends to have.
+            check_prolog(f)
     return files
 
 
@@ -206,7 +211,7 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _DANGEROUS = re.compile(rb"<!ENTITY|SYSTEM\s|PUBLIC\s", re.IGNORECASE)
 
 
-def _check_prolog(file: InputFile) -> None:
+def check_prolog(file: InputFile) -> None:
     """Refuse XML whose DOCTYPE declares entities or external resources.
 
     Official lists carry no DOCTYPE; one that defines entities is an attack (billion
@@ -239,7 +244,7 @@ def iter_xml(
     and network access off. ``on_start`` sees every start tag, for header fields such as a
     publication date that come before the records.
     """
-    _check_prolog(file)
+    check_prolog(file)
     wanted = set(tags)
     with file.open() as stream:
         parser = etree.iterparse(
