@@ -4,7 +4,7 @@ become entities. A source knows nothing of the store, the network or the CLI."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -38,6 +38,26 @@ class ParseContext:
         self.skipped_count += 1
         if len(self.skipped) < MAX_SKIP_SAMPLES:
             self.skipped.append(error)
+
+    def skipper(
+        self,
+        path: str,
+        *,
+        line: int | None = None,
+        element: str | None = None,
+        record: str | None = None,
+    ) -> Callable[[str, str], None]:
+        """A ``skip(message, field)`` bound to one record's place in a file, so that a
+        parser says where the record is once and then only what is wrong with it."""
+
+        def skip(message: str, field: str) -> None:
+            self.skip(
+                RecordError(
+                    message, path=path, line=line, element=element, field=field, record=record
+                )
+            )
+
+        return skip
 
 
 class Source(ABC):

@@ -32,7 +32,6 @@ from typing import ClassVar
 from lxml import etree
 
 from redline.entities import Entity, clean_value, make_id
-from redline.errors import RecordError
 from redline.sources.base import ParseContext, Source
 from redline.sources.dates import parse_date
 from redline.sources.files import InputFile, child_text, iter_xml
@@ -128,17 +127,7 @@ class CanadaSema(Source):
         imo = clean_value(child_text(elem, "ShipIMONumber"))
         record_ref = f"record {number}" + (f" (item {item})" if item else "")
 
-        def skip(message: str, field: str) -> None:
-            ctx.skip(
-                RecordError(
-                    message,
-                    path=file.label,
-                    line=line_of(elem),
-                    element="record",
-                    field=field,
-                    record=record_ref,
-                )
-            )
+        skip = ctx.skipper(file.label, line=line_of(elem), element="record", record=record_ref)
 
         if not country:
             skip("record has no Country (regime)", "Country")

@@ -30,7 +30,6 @@ from lxml import etree
 
 from redline.countries import country_code, country_name
 from redline.entities import Entity, clean_value, make_id
-from redline.errors import RecordError
 from redline.sources.base import ParseContext, Source
 from redline.sources.dates import parse_date
 from redline.sources.files import InputFile, child_text, children, iter_xml, localname
@@ -126,17 +125,9 @@ class EuFinancialSanctions(Source):
         logical_id = _attr(elem, "logicalId")
         ref = _attr(elem, "euReferenceNumber")
 
-        def skip(message: str, field: str) -> None:
-            ctx.skip(
-                RecordError(
-                    message,
-                    path=file.label,
-                    line=line_of(elem),
-                    element="sanctionEntity",
-                    field=field,
-                    record=logical_id or ref,
-                )
-            )
+        skip = ctx.skipper(
+            file.label, line=line_of(elem), element="sanctionEntity", record=logical_id or ref
+        )
 
         if not logical_id:
             skip("sanctionEntity has no logicalId", "logicalId")
@@ -336,17 +327,7 @@ class EuFinancialSanctions(Source):
     ) -> Entity | None:
         entity_id = _attr(elem, "Id")
 
-        def skip(message: str, field: str) -> None:
-            ctx.skip(
-                RecordError(
-                    message,
-                    path=file.label,
-                    line=line_of(elem),
-                    element="ENTITY",
-                    field=field,
-                    record=entity_id,
-                )
-            )
+        skip = ctx.skipper(file.label, line=line_of(elem), element="ENTITY", record=entity_id)
 
         if not entity_id:
             skip("ENTITY has no Id", "Id")

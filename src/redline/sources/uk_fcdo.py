@@ -24,7 +24,6 @@ from lxml import etree
 
 from redline.countries import country_code
 from redline.entities import Entity, clean_value, make_id
-from redline.errors import RecordError
 from redline.schema import properties
 from redline.sources.base import ParseContext, Source
 from redline.sources.files import InputFile, child_text, descendants, iter_xml, localname
@@ -101,17 +100,7 @@ class UkSanctionsList(Source):
     ) -> Entity | None:
         unique_id = child_text(elem, "UniqueID")
 
-        def skip(message: str, field: str) -> None:
-            ctx.skip(
-                RecordError(
-                    message,
-                    path=file.label,
-                    line=line_of(elem),
-                    element="Designation",
-                    field=field,
-                    record=unique_id,
-                )
-            )
+        skip = ctx.skipper(file.label, line=line_of(elem), element="Designation", record=unique_id)
 
         if not unique_id:
             skip("Designation has no UniqueID", "UniqueID")

@@ -149,16 +149,7 @@ class UkOfsi(Source):
                 yield entity
 
     def _entity(self, file: InputFile, group: _Group, ctx: ParseContext) -> Entity | None:
-        def skip(message: str, field_name: str) -> None:
-            ctx.skip(
-                RecordError(
-                    message,
-                    path=file.label,
-                    line=group.first_line,
-                    field=field_name,
-                    record=group.group_id,
-                )
-            )
+        skip = ctx.skipper(file.label, line=group.first_line, record=group.group_id)
 
         kinds = {r.get("Group Type", "").strip().lower() for _, r in group.rows} - {""}
         if len(kinds) != 1 or next(iter(kinds)) not in _SCHEMA:
