@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,10 @@ from rich.console import Console
 from redline.settings import Settings
 from redline.store import Store, open_store
 
-console = Console(highlight=False)
+# Off a terminal (pipes, make, CI logs) rich would assume 80 columns and truncate
+# tables; a wider page keeps ids and names whole. COLUMNS still wins when set.
+_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
+console = Console(highlight=False, width=_WIDTH)
 console_err = Console(stderr=True, highlight=False)
 
 
