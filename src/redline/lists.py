@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from redline.download import fetch_all
-from redline.entities import Entity
+from redline.entities import Entity, clean_value
 from redline.errors import (
     ConfigError,
     InputError,
@@ -347,8 +348,6 @@ def search(store: Store, text: str, *, limit: int = 20) -> list[tuple[Entity, st
     A plain lookup for browsing lists; screening with scores and explanations is the
     matcher's job.
     """
-    from redline.entities import clean_value
-
     words = [_fold(w) for w in (clean_value(text) or "").split()]
     if not words:
         raise ConfigError("search needs at least one word")
@@ -366,7 +365,5 @@ def search(store: Store, text: str, *, limit: int = 20) -> list[tuple[Entity, st
 
 
 def _fold(text: str) -> str:
-    import unicodedata
-
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))

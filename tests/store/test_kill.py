@@ -17,11 +17,10 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from redline.settings import Settings
 from redline.store import open_store
-from redline.store.tables import snapshot_entities
+from redline.store.snapshots import count_rows
 from tests.conftest import person, write_ftm
 
 KILLS = 12
@@ -80,12 +79,7 @@ def test_kill_during_load_leaves_store_consistent(tmp_path: Path) -> None:
             assert active.entity_count in (1000, 20_000)
             with db.engine.connect() as conn:
                 for snap in db.snapshots("ftm"):
-                    rows = conn.execute(
-                        select(func.count())
-                        .select_from(snapshot_entities)
-                        .where(snapshot_entities.c.snapshot_id == snap.id)
-                    ).scalar_one()
-                    assert rows == snap.entity_count + snap.relation_count
+                    assert count_rows(conn, snap.id) == snap.entity_count + snap.relation_count
             if active.entity_count == 20_000:
                 outcomes["new"] += 1
                 db.activate(base_id, force=True)

@@ -30,7 +30,7 @@ def _options(pairs: list[str] | None) -> dict[str, str]:
     return out
 
 
-def _progress(label: str) -> Progress:
+def _progress() -> Progress:
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -114,7 +114,7 @@ def load_cmd(
 
     Example: redline lists load us-ofac-sdn sdn.csv add.csv alt.csv sdn_comments.csv
     """
-    with store() as (db, conf), _progress(f"loading {source}") as bar:
+    with store() as (db, conf), _progress() as bar:
         task = bar.add_task(f"loading {source}", total=None)
 
         def tick(n: int) -> None:

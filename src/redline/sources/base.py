@@ -4,9 +4,9 @@ become entities. A source knows nothing of the store, the network or the CLI."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from redline.entities import Entity
 from redline.errors import RecordError
@@ -14,6 +14,12 @@ from redline.sources.files import InputFile
 
 MAX_SKIP_SAMPLES = 200
 """How many skipped-record errors a snapshot keeps verbatim; the rest are only counted."""
+
+
+class Skip(Protocol):
+    """Reports what is wrong with one record whose place is already known."""
+
+    def __call__(self, message: str, field: str | None = None) -> None: ...
 
 
 @dataclass
@@ -46,11 +52,11 @@ class ParseContext:
         line: int | None = None,
         element: str | None = None,
         record: str | None = None,
-    ) -> Callable[[str, str], None]:
+    ) -> Skip:
         """A ``skip(message, field)`` bound to one record's place in a file, so that a
         parser says where the record is once and then only what is wrong with it."""
 
-        def skip(message: str, field: str) -> None:
+        def skip(message: str, field: str | None = None) -> None:
             self.skip(
                 RecordError(
                     message, path=path, line=line, element=element, field=field, record=record

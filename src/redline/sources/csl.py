@@ -341,17 +341,7 @@ class UsConsolidatedScreeningList(Source):
         publisher_id = rec.get("_id") or rec.get("id")
         record_ref = publisher_id or number or name or None
 
-        def bad(message: str, field_name: str) -> None:
-            ctx.skip(
-                RecordError(
-                    message,
-                    path=file.label,
-                    line=line,
-                    element=element,
-                    field=field_name,
-                    record=record_ref,
-                )
-            )
+        bad = ctx.skipper(file.label, line=line, element=element, record=record_ref)
 
         if not name:
             bad("record has no name", "name")

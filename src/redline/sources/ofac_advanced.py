@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from redline.entities import Entity, make_id
-from redline.errors import RecordError
 from redline.sources.base import ParseContext
 from redline.sources.files import InputFile, child_text, children, descendants, iter_xml, localname
 from redline.sources.ofac_remarks import apply_label, country_value, parse_dates, put
@@ -233,17 +232,7 @@ def _party(
     fixed_ref = elem.get("FixedRef")
     line = _line(elem)
 
-    def bad(message: str, fld: str) -> None:
-        ctx.skip(
-            RecordError(
-                message,
-                path=file.label,
-                line=line,
-                element="DistinctParty",
-                field=fld,
-                record=fixed_ref,
-            )
-        )
+    bad = ctx.skipper(file.label, line=line, element="DistinctParty", record=fixed_ref)
 
     profiles = children(elem, "Profile")
     if not fixed_ref or not profiles:

@@ -169,16 +169,7 @@ def _primary(
     source_id: str,
     linker: Linker,
 ) -> Entity | None:
-    def bad(message: str, fld: str | None = None) -> None:
-        ctx.skip(
-            RecordError(
-                message,
-                path=file.label,
-                line=line,
-                field=fld,
-                record=row[0].strip() if row else None,
-            )
-        )
+    bad = ctx.skipper(file.label, line=line, record=row[0].strip() if row else None)
 
     if len(row) != 12:
         bad(f"expected 12 columns, got {len(row)}")

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from lxml import etree
 
 from redline.entities import Entity, make_id
-from redline.errors import RecordError
 from redline.sources.base import ParseContext
 from redline.sources.dates import parse_date
 from redline.sources.files import InputFile, child_text, children, iter_xml, localname
@@ -114,12 +113,7 @@ def _classic_entry(
     uid = child_text(elem, "uid")
     line = _line(elem)
 
-    def bad(message: str, fld: str) -> None:
-        ctx.skip(
-            RecordError(
-                message, path=file.label, line=line, element="sdnEntry", field=fld, record=uid
-            )
-        )
+    bad = ctx.skipper(file.label, line=line, element="sdnEntry", record=uid)
 
     if not uid:
         bad("sdnEntry without uid", "uid")
@@ -249,12 +243,7 @@ def _enhanced_entity(
     uid = elem.get("id")
     line = _line(elem)
 
-    def bad(message: str, fld: str) -> None:
-        ctx.skip(
-            RecordError(
-                message, path=file.label, line=line, element="entity", field=fld, record=uid
-            )
-        )
+    bad = ctx.skipper(file.label, line=line, element="entity", record=uid)
 
     if not uid:
         bad("entity without id", "id")

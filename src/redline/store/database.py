@@ -168,13 +168,13 @@ class Store:
     def iter_entities(self, snapshot_id: int, *, parties_only: bool = False) -> Iterator[Entity]:
         """Every entity of a snapshot, in id order, streamed from the database."""
         query = (
-            select(t.entity_blobs.c.data, t.snapshot_entities.c.schema)
+            select(t.entity_blobs.c.data)
             .join(t.entity_blobs, t.entity_blobs.c.hash == t.snapshot_entities.c.hash)
             .where(t.snapshot_entities.c.snapshot_id == snapshot_id)
             .order_by(t.snapshot_entities.c.entity_id)
         )
         with self.engine.connect() as conn:
-            for data, _schema in conn.execution_options(yield_per=1000).execute(query):
+            for (data,) in conn.execution_options(yield_per=1000).execute(query):
                 entity = Entity.from_dict(json.loads(data))
                 if parties_only and not entity.is_party:
                     continue
