@@ -15,6 +15,7 @@ import typer
 
 from redline.cli import entities as entities_cli
 from redline.cli import lists as lists_cli
+from redline.cli import match as match_cli
 from redline.cli.common import console_err, state
 from redline.errors import RedlineError
 
@@ -27,6 +28,8 @@ app = typer.Typer(
 )
 app.add_typer(lists_cli.app, name="lists")
 app.add_typer(entities_cli.app, name="entities")
+app.add_typer(match_cli.pairs_app, name="pairs")
+app.command("match")(match_cli.match_cmd)
 
 
 @app.callback()

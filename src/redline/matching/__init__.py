@@ -1,0 +1,1 @@
+"""Matching: candidate retrieval, name comparison, features and versioned algorithms."""

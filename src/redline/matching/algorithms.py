@@ -1,0 +1,170 @@
+"""Versioned matching algorithms: a name, a version, a config and a list of features.
+
+A released algorithm is never changed in place: a new version sits beside the old one,
+so that a decision taken on yesterday's score can be replayed with yesterday's code.
+``redline-v1`` is the default; ``ofac`` reproduces the score of OFAC's Sanctions List
+Search tool for users who must show parity with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from redline.errors import ConfigError
+from redline.matching import features
+from redline.matching.compare import NameConfig, NameMatch, compare_names
+from redline.matching.ofac_name import ofac_name_score
+from redline.matching.profile import NameEntry, Profile
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """One feature's part in a score, in words a reviewer can check."""
+
+    feature: str
+    score: float
+    detail: str
+    query: str = ""
+    candidate: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form used by the CLI and the HTTP API."""
+        return {
+            "score": round(self.score, 4),
+            "detail": self.detail,
+            "query": self.query,
+            "candidate": self.candidate,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A scored comparison of a query with one candidate."""
+
+    score: float
+    explanations: tuple[Explanation, ...]
+    query_name: str = ""
+    matched_name: str = ""
+
+
+#: How much a name of each kind counts: weak aliases ("the Professor") and former
+#: names prove less than a current name or a full alias.
+NAME_KIND_WEIGHTS = {"name": 1.0, "alias": 1.0, "former": 0.95, "weak": 0.85}
+
+
+@dataclass(frozen=True)
+class Algorithm:
+    """Base of all algorithms: compares two profiles into a :class:`Result`."""
+
+    name: str = ""
+    version: str = ""
+    threshold: float = 0.8
+    description: str = ""
+    names: NameConfig = field(default_factory=NameConfig)
+
+    def name_score(self, query: NameEntry, candidate: NameEntry) -> tuple[float, str, str, str]:
+        """Score one query name against one candidate name: (score, detail, q, c)."""
+        raise NotImplementedError
+
+    def compare(self, query: Profile, candidate: Profile) -> Result:
+        """Score a query against a candidate with every feature, and explain it."""
+        if not features.schemata_compatible(query.schema, candidate.schema):
+            return Result(
+                0.0,
+                (Explanation("schema", 0.0, f"{query.schema} cannot match {candidate.schema}"),),
+            )
+        best = (0.0, "no comparable names", "", "")
+        best_kind = "name"
+        for q in query.names:
+            for c in candidate.names:
+                scored = self.name_score(q, c)
+                weighted = scored[0] * NAME_KIND_WEIGHTS.get(c.prop, 1.0)
+                if weighted > best[0]:
+                    best = (weighted, scored[1], scored[2], scored[3])
+                    best_kind = c.prop
+        name_score, detail, qname, cname = best
+        if best_kind != "name" and name_score > 0:
+            detail += f" [{best_kind} name x{NAME_KIND_WEIGHTS.get(best_kind, 1.0):.2f}]"
+        explanations = [Explanation("name_match", name_score, detail, qname, cname)]
+        score = name_score
+        ident = features.identifier(query, candidate)
+        if ident is not None:
+            explanations.append(Explanation("identifier_match", 0.95, ident.detail))
+            score = max(score, 0.95)
+        for feature_name, feature in features.SECONDARY:
+            effect = feature(query, candidate)
+            if effect is not None:
+                explanations.append(Explanation(feature_name, effect.delta, effect.detail))
+                score += effect.delta
+        return Result(min(max(score, 0.0), 1.0), tuple(explanations), qname, cname)
+
+
+@dataclass(frozen=True)
+class RedlineV1(Algorithm):
+    """Token alignment over transliterated, phonetically keyed names (docs/matching.md)."""
+
+    name: str = "redline-v1"
+    version: str = "1"
+    threshold: float = 0.8
+    description: str = (
+        "Aligns the words of two names after transliteration to Latin, legal-form and "
+        "number handling; scores spelling, sound, consonant skeleton and translation "
+        "agreement per word; birth date, country, gender and identifiers confirm or "
+        "contradict."
+    )
+
+    def name_score(self, query: NameEntry, candidate: NameEntry) -> tuple[float, str, str, str]:
+        best: NameMatch | None = None
+        for qf in query.forms:
+            for cf in candidate.forms:
+                result = compare_names(qf, cf, self.names)
+                if best is None or result.score > best.score:
+                    best = result
+        if best is None:
+            return 0.0, "no comparable names", query.text, candidate.text
+        return best.score, best.detail(), query.text, candidate.text
+
+
+@dataclass(frozen=True)
+class Ofac(Algorithm):
+    """Parity with OFAC's Sanctions List Search score (Jaro-Winkler and Soundex)."""
+
+    name: str = "ofac"
+    version: str = "1"
+    threshold: float = 0.85
+    description: str = (
+        "Reproduces OFAC Sanctions List Search: the higher of a whole-name and a per-word "
+        "Jaro-Winkler score with Soundex, on the name only; other attributes add or take "
+        "nothing, as at OFAC."
+    )
+
+    def name_score(self, query: NameEntry, candidate: NameEntry) -> tuple[float, str, str, str]:
+        score = ofac_name_score(query.text, candidate.text)
+        return score, f"OFAC-style score {score * 100:.0f}", query.text, candidate.text
+
+    def compare(self, query: Profile, candidate: Profile) -> Result:
+        if not features.schemata_compatible(query.schema, candidate.schema):
+            return Result(0.0, (Explanation("schema", 0.0, "schemata differ"),))
+        best = (0.0, "", "", "")
+        for q in query.names:
+            for c in candidate.names:
+                scored = self.name_score(q, c)
+                if scored[0] > best[0]:
+                    best = scored
+        return Result(best[0], (Explanation("name_match", *best),), best[2], best[3])
+
+
+ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (RedlineV1(), Ofac())}
+DEFAULT_ALGORITHM = "redline-v1"
+
+
+def get_algorithm(name: str | None = None) -> Algorithm:
+    """The algorithm registered under ``name`` (the default when None)."""
+    key = name or DEFAULT_ALGORITHM
+    if key in ("best", "default"):
+        key = DEFAULT_ALGORITHM
+    try:
+        return ALGORITHMS[key]
+    except KeyError:
+        known = ", ".join(sorted(ALGORITHMS))
+        raise ConfigError(f"unknown algorithm {key!r}; known: {known}") from None

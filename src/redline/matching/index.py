@@ -1,0 +1,165 @@
+"""Candidate retrieval: an inverted index over every name and alias of every party.
+
+Scoring every listed name for every query would cost about a second; the index picks a
+few dozen candidates in well under a millisecond. Each analysed name is described by
+features that survive the variation the scorer forgives:
+
+* character trigrams of each word's phonetic key (typos, spelling variants, spacing),
+* bigrams of each word's consonant skeleton (vowel-less Arabic, Persian and Hebrew),
+* whole numbers and business-word concepts (translations).
+
+A query's features are looked up, each weighted by its rarity (idf) and divided by the
+length of the listed name (cosine-style), summed per name with numpy, and the best
+names' entities become the candidates. ``benchmarks/match_speed.py`` measures how often
+this misses a pair the scorer would put above the threshold (retrieval recall).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from redline.matching.profile import Profile
+from redline.names.analysis import NameForm
+
+#: Features in more than this share of all names carry no information for retrieval.
+COMMON_SHARE = 0.05
+
+
+def form_features(form: NameForm) -> set[str]:
+    """The retrieval features of one analysed name."""
+    out: set[str] = set()
+    for token in form.tokens:
+        if token.number is not None:
+            out.add("n" + token.number)
+            continue
+        if token.concept is not None:
+            out.add("c" + token.concept)
+        for text in (token.key, *(_alt_keys(token.alts))):
+            padded = f"^{text}$"
+            if len(padded) <= 3:
+                out.add("k" + padded)
+            else:
+                out.update("k" + padded[i : i + 3] for i in range(len(padded) - 2))
+        skel = f"^{token.skel}$"
+        out.update("s" + skel[i : i + 2] for i in range(len(skel) - 1))
+    return out
+
+
+def _alt_keys(alts: tuple[str, ...]) -> list[str]:
+    from redline.names.phonetics import phonetic_key
+
+    return [phonetic_key(a) for a in alts]
+
+
+@dataclass
+class NameIndex:
+    """The inverted index: feature → (name rows, weights), names → profiles."""
+
+    profiles: list[Profile]
+    form_profile: npt.NDArray[np.int32]
+    offsets: dict[str, tuple[int, int]]
+    rows: npt.NDArray[np.int32]
+    weights: npt.NDArray[np.float32]
+    idf: dict[str, float]
+
+    @classmethod
+    def build(cls, profiles: Sequence[Profile]) -> NameIndex:
+        """Index every name variant of every profile."""
+        form_profile: list[int] = []
+        form_feats: list[set[str]] = []
+        for p_index, profile in enumerate(profiles):
+            for entry in profile.names:
+                for form in entry.forms:
+                    form_profile.append(p_index)
+                    form_feats.append(form_features(form))
+        count = max(len(form_feats), 1)
+        df: dict[str, int] = defaultdict(int)
+        for feats in form_feats:
+            for feat in feats:
+                df[feat] += 1
+        idf = {f: math.log(1 + count / n) for f, n in df.items()}
+        norms = [math.sqrt(sum(idf[f] ** 2 for f in feats)) or 1.0 for feats in form_feats]
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for row, feats in enumerate(form_feats):
+            for feat in feats:
+                postings[feat].append((row, idf[feat] / norms[row]))
+        offsets: dict[str, tuple[int, int]] = {}
+        rows: list[int] = []
+        weights: list[float] = []
+        for feat, items in postings.items():
+            start = len(rows)
+            rows.extend(r for r, _ in items)
+            weights.extend(w for _, w in items)
+            offsets[feat] = (start, len(rows))
+        return cls(
+            profiles=list(profiles),
+            form_profile=np.asarray(form_profile, dtype=np.int32),
+            offsets=offsets,
+            rows=np.asarray(rows, dtype=np.int32),
+            weights=np.asarray(weights, dtype=np.float32),
+            idf=idf,
+        )
+
+    @property
+    def size(self) -> int:
+        """Number of indexed name variants."""
+        return int(self.form_profile.shape[0])
+
+    def candidates(
+        self,
+        forms: Iterable[NameForm],
+        limit: int,
+        allowed: npt.NDArray[np.bool_] | None = None,
+    ) -> list[tuple[int, float]]:
+        """The ``limit`` profiles whose names share the most weighted features with the
+        query forms, as ``(profile index, retrieval score)``, best first.
+
+        ``allowed`` is a boolean mask over profiles (schema and source filters).
+        """
+        feats: set[str] = set()
+        for form in forms:
+            feats |= form_features(form)
+        common = COMMON_SHARE * self.size
+        chunks_rows: list[npt.NDArray[np.int32]] = []
+        chunks_weights: list[npt.NDArray[np.float32]] = []
+        spans = [(self.offsets[f], self.idf[f]) for f in feats if f in self.offsets]
+        rare = [s for s in spans if s[0][1] - s[0][0] <= common]
+        # The query side weighs each feature by its rarity too (idf on both sides).
+        for (start, end), idf in rare or spans:
+            chunks_rows.append(self.rows[start:end])
+            chunks_weights.append(self.weights[start:end] * np.float32(idf))
+        if not chunks_rows:
+            return []
+        rows = np.concatenate(chunks_rows)
+        weights = np.concatenate(chunks_weights)
+        sums = np.bincount(rows, weights=weights, minlength=self.size)
+        if allowed is not None:
+            sums[~allowed[self.form_profile]] = 0.0
+        hits = int(np.count_nonzero(sums))
+        if hits == 0:
+            return []
+        # Several names of one party may rank high: take enough names for ``limit``
+        # distinct parties in nearly every case, then keep each party's best name.
+        take = min(hits, limit * 3)
+        if take < hits:
+            top = np.argpartition(-sums, take - 1)[:take]
+        else:
+            top = np.flatnonzero(sums)
+        top = top[np.argsort(-sums[top], kind="stable")]
+        out: list[tuple[int, float]] = []
+        seen: set[int] = set()
+        for row in top.tolist():
+            p_index = int(self.form_profile[row])
+            if p_index in seen:
+                continue
+            seen.add(p_index)
+            out.append((p_index, float(sums[row])))
+            if len(out) >= limit:
+                break
+        return out

@@ -1,0 +1,132 @@
+"""Profiles: the parts of an entity the scorer compares, prepared once.
+
+An index holds one profile per listed party; a query becomes a profile per screening.
+Preparing names (analysis, transliteration, keys) and secondary attributes (dates,
+countries, identifiers) up front keeps the per-pair work to comparisons only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from redline import schema as ftm
+from redline.countries import country_code
+from redline.entities import Entity
+from redline.names.analysis import NameForm, analyse
+
+#: Properties that hold names, with how much a match on them counts.
+NAME_PROPS: tuple[tuple[str, str], ...] = (
+    ("name", "name"),
+    ("alias", "alias"),
+    ("previousName", "former"),
+    ("weakAlias", "weak"),
+)
+#: Identifier properties; equal normalised values are strong evidence.
+ID_PROPS = (
+    "idNumber",
+    "passportNumber",
+    "registrationNumber",
+    "taxNumber",
+    "vatCode",
+    "imoNumber",
+    "mmsi",
+    "leiCode",
+    "innCode",
+    "ogrnCode",
+    "swiftBic",
+    "isinCode",
+    "unscId",
+    "serialNumber",
+    "icaoCode",
+    "socialSecurityNumber",
+    "callSign",
+)
+COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction", "birthCountry", "flag")
+_ID_CLEAN = re.compile(r"[^0-9A-Z]")
+_IMO_PREFIX = re.compile(r"^IMO")
+
+
+@dataclass(frozen=True, slots=True)
+class NameEntry:
+    """One name of a profile: its analysed variants and where it came from."""
+
+    text: str
+    prop: str
+    forms: tuple[NameForm, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the scorer compares of one entity or query."""
+
+    id: str
+    schema: str
+    caption: str
+    datasets: tuple[str, ...]
+    names: tuple[NameEntry, ...]
+    birth_dates: tuple[str, ...]
+    countries: frozenset[str]
+    gender: str | None
+    identifiers: frozenset[str]
+
+
+def normalise_identifier(value: str) -> str | None:
+    """Upper-case alphanumerics of an identifier; too short to be distinctive is None."""
+    text = _ID_CLEAN.sub("", value.upper())
+    text = _IMO_PREFIX.sub("", text) if len(text) == 10 else text
+    return text if len(text) >= 4 else None
+
+
+def _gender(values: list[str]) -> str | None:
+    for value in values:
+        low = value.strip().lower()
+        if low in ("male", "m", "man"):
+            return "male"
+        if low in ("female", "f", "woman"):
+            return "female"
+    return None
+
+
+def profile_of(entity: Entity) -> Profile:
+    """Prepare an entity (a listed party or a query) for comparison."""
+    names: list[NameEntry] = []
+    seen: set[str] = set()
+    for prop, kind in NAME_PROPS:
+        if prop not in ftm.properties(entity.schema):
+            continue
+        for value in entity.get(prop):
+            if value in seen:
+                continue
+            seen.add(value)
+            forms = analyse(value, entity.schema)
+            if forms:
+                names.append(NameEntry(value, kind, forms))
+    props = ftm.properties(entity.schema)
+    countries: set[str] = set()
+    for prop in COUNTRY_PROPS:
+        if prop in props:
+            for value in entity.get(prop):
+                code = country_code(value)
+                if code:
+                    countries.add(code)
+    ids: set[str] = set()
+    for prop in ID_PROPS:
+        if prop in props:
+            for value in entity.get(prop):
+                norm = normalise_identifier(value)
+                if norm:
+                    ids.add(norm)
+    dates = tuple(entity.get("birthDate")) if "birthDate" in props else ()
+    gender = _gender(entity.get("gender")) if "gender" in props else None
+    return Profile(
+        id=entity.id,
+        schema=entity.schema,
+        caption=entity.caption,
+        datasets=tuple(entity.datasets),
+        names=tuple(names),
+        birth_dates=dates,
+        countries=frozenset(countries),
+        gender=gender,
+        identifiers=frozenset(ids),
+    )

@@ -1,0 +1,253 @@
+"""The Screener: one query in, the listed parties that match it out, each explained.
+
+It holds the profiles and the name index of the active lists. Built from a store, the
+index is saved under ``REDLINE_HOME/index`` keyed by the active snapshots, so the next
+process loads it in about a second instead of analysing every name again; a list
+activation changes the key and the next Screener builds a fresh one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from redline.entities import Entity
+from redline.errors import ConfigError, NotFoundError
+from redline.matching.algorithms import Algorithm, Explanation, get_algorithm
+from redline.matching.features import schemata_compatible
+from redline.matching.index import NameIndex
+from redline.matching.profile import Profile, profile_of
+from redline.store import Store
+
+#: Bump when analysis or index layout changes, so that saved indexes are rebuilt.
+INDEX_VERSION = "1"
+#: Candidates scored per query, at least; more when a larger ``limit`` is asked for.
+MIN_CANDIDATES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A listed party that matched a query, with the score and its explanation."""
+
+    entity_id: str
+    schema: str
+    caption: str
+    source: str
+    score: float
+    match: bool
+    explanations: tuple[Explanation, ...]
+    query_name: str
+    matched_name: str
+    algorithm: str
+    entity: Entity | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form: yente's result shape plus redline's provenance."""
+        return {
+            "id": self.entity_id,
+            "schema": self.schema,
+            "caption": self.caption,
+            "datasets": [self.source] if self.source else [],
+            "score": round(self.score, 4),
+            "match": self.match,
+            "query_name": self.query_name,
+            "matched_name": self.matched_name,
+            "algorithm": self.algorithm,
+            "explanations": {e.feature: e.to_dict() for e in self.explanations},
+            "properties": self.entity.properties if self.entity is not None else {},
+        }
+
+
+@dataclass
+class Screener:
+    """Screens queries against a fixed set of listed parties."""
+
+    index: NameIndex
+    sources: list[str]
+    algorithm: Algorithm = field(default_factory=get_algorithm)
+    store: Store | None = None
+    entities: dict[str, Entity] | None = None
+    _masks: dict[tuple[str, tuple[str, ...]], npt.NDArray[np.bool_]] = field(
+        default_factory=dict, repr=False
+    )
+    _ids: dict[str, list[int]] | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_entities(
+        cls, entities: Iterable[Entity], algorithm: str | None = None, source: str = ""
+    ) -> Screener:
+        """A screener over entities held in memory (tests, one-off lists)."""
+        kept: dict[str, Entity] = {}
+        profiles: list[Profile] = []
+        sources: list[str] = []
+        for entity in entities:
+            if not entity.is_party:
+                continue
+            kept[entity.id] = entity
+            profiles.append(profile_of(entity))
+            sources.append(source or (entity.datasets[0] if entity.datasets else ""))
+        index = NameIndex.build(profiles)
+        return cls(index, sources, get_algorithm(algorithm), entities=kept)
+
+    @classmethod
+    def from_store(
+        cls, store: Store, algorithm: str | None = None, cache_dir: Path | None = None
+    ) -> Screener:
+        """A screener over the store's active lists, loading a saved index when one
+        matches the active snapshots and saving a new one otherwise."""
+        active = store.active_snapshots()
+        key = hashlib.sha256(
+            "|".join(
+                [INDEX_VERSION, *(f"{s.source}:{s.id}:{s.content_hash}" for s in active)]
+            ).encode()
+        ).hexdigest()[:24]
+        path = cache_dir / f"names-{key}.idx" if cache_dir is not None else None
+        if path is not None and path.exists():
+            try:
+                with path.open("rb") as handle:
+                    index, sources = pickle.load(handle)
+                return cls(index, sources, get_algorithm(algorithm), store=store)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+                path.unlink(missing_ok=True)  # a damaged cache is rebuilt, never trusted
+        profiles: list[Profile] = []
+        sources = []
+        for info in active:
+            for entity in store.iter_entities(info.id, parties_only=True):
+                profiles.append(profile_of(entity))
+                sources.append(info.source)
+        index = NameIndex.build(profiles)
+        if path is not None:
+            _save(path, (index, sources))
+        return cls(index, sources, get_algorithm(algorithm), store=store)
+
+    @property
+    def size(self) -> int:
+        """Number of listed parties screened against."""
+        return len(self.index.profiles)
+
+    def _allowed(self, schema: str, sources: Sequence[str] | None) -> npt.NDArray[np.bool_]:
+        key = (schema, tuple(sorted(sources)) if sources else ())
+        mask = self._masks.get(key)
+        if mask is None:
+            wanted = set(sources) if sources else None
+            mask = np.fromiter(
+                (
+                    schemata_compatible(schema, p.schema) and (wanted is None or src in wanted)
+                    for p, src in zip(self.index.profiles, self.sources, strict=True)
+                ),
+                dtype=np.bool_,
+                count=len(self.index.profiles),
+            )
+            if len(self._masks) > 64:
+                self._masks.clear()
+            self._masks[key] = mask
+        return mask
+
+    def match(
+        self,
+        query: Entity | str,
+        *,
+        threshold: float | None = None,
+        limit: int = 10,
+        sources: Sequence[str] | None = None,
+        schema: str | None = None,
+        algorithm: str | None = None,
+        exclude: Iterable[str] = (),
+    ) -> list[Match]:
+        """The listed parties scoring at least ``threshold`` against ``query``, best first.
+
+        ``query`` is an entity (names plus any birth date, country, gender, identifiers)
+        or a bare name; ``schema`` sets a bare name's schema (default: any party).
+        """
+        if limit < 1:
+            raise ConfigError("limit must be at least 1")
+        algo = self.algorithm if algorithm is None else get_algorithm(algorithm)
+        cutoff = algo.threshold if threshold is None else threshold
+        if isinstance(query, str):
+            entity = Entity("query", schema or "Thing")
+            entity.add("name", query)
+        else:
+            entity = query
+        profile = profile_of(entity)
+        if not profile.names and not profile.identifiers:
+            return []
+        forms = [form for entry in profile.names for form in entry.forms]
+        allowed = self._allowed(profile.schema, sources)
+        excluded = set(exclude)
+        found = self.index.candidates(forms, max(MIN_CANDIDATES, limit * 4), allowed)
+        if profile.identifiers:
+            found.extend((i, 0.0) for i in self._by_identifier(profile, allowed))
+        results: list[Match] = []
+        seen: set[int] = set()
+        for p_index, _ in found:
+            if p_index in seen:
+                continue
+            seen.add(p_index)
+            candidate = self.index.profiles[p_index]
+            if candidate.id in excluded:
+                continue
+            result = algo.compare(profile, candidate)
+            if result.score < cutoff:
+                continue
+            results.append(
+                Match(
+                    entity_id=candidate.id,
+                    schema=candidate.schema,
+                    caption=candidate.caption,
+                    source=self.sources[p_index],
+                    score=result.score,
+                    match=result.score >= algo.threshold,
+                    explanations=result.explanations,
+                    query_name=result.query_name,
+                    matched_name=result.matched_name,
+                    algorithm=f"{algo.name}",
+                )
+            )
+        results.sort(key=lambda m: (-m.score, m.entity_id))
+        return [self._with_entity(m) for m in results[:limit]]
+
+    def _by_identifier(self, profile: Profile, allowed: npt.NDArray[np.bool_]) -> list[int]:
+        if self._ids is None:
+            table: dict[str, list[int]] = {}
+            for i, p in enumerate(self.index.profiles):
+                for ident in p.identifiers:
+                    table.setdefault(ident, []).append(i)
+            self._ids = table
+        out: list[int] = []
+        for ident in profile.identifiers:
+            out.extend(i for i in self._ids.get(ident, ()) if allowed[i])
+        return out
+
+    def _with_entity(self, match: Match) -> Match:
+        entity: Entity | None = None
+        if self.entities is not None:
+            entity = self.entities.get(match.entity_id)
+        elif self.store is not None:
+            try:
+                entity, _ = self.store.get_entity(match.entity_id)
+            except NotFoundError:
+                entity = None
+        if entity is None:
+            return match
+        return replace(match, entity=entity)
+
+
+def _save(path: Path, payload: object) -> None:
+    """Write atomically: a crash mid-write leaves no damaged index behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".idx")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,1 @@
+"""Name handling: cleaning, transliteration, phonetic keys, legal forms and name analysis."""

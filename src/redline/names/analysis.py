@@ -1,0 +1,291 @@
+"""Name analysis: one raw name in, the comparable forms the scorer works on out.
+
+Every name of every list entry passes through :func:`analyse` once, when the index is
+built, and every query name once per query. The steps, in order:
+
+1. clean (NFKC, no controls, bounded);
+2. split annotations into variants: "Ocean Pioneer (ex-Cape Diamond)" is two names, a
+   current and a former one; branch suffixes, party labels and flags are dropped;
+3. take legal forms off (ООО, בע״מ, Sp. z o.o., Co., Ltd.) and keep their classes;
+4. tokenise in the original script, then per token: a number (5, five, V, ၅, 第八)
+   becomes digits, a known business word becomes a concept symbol shared by its
+   translations (Wine = Gvino = ღვინო), an abbreviation is expanded (Intl, Mfg), and
+   everything is transliterated to Latin (with up to three other readings);
+5. per token, the phonetic key and the consonant skeleton used by the scorer and index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from redline.names import annotations, numbers, orgtypes, translit, vocab
+from redline.names.normalise import clean_name, fold_latin, tokenize
+from redline.names.phonetics import phonetic_key, skeleton
+
+#: Schemata whose names are organisations (legal forms and business words apply).
+ORG_SCHEMATA = frozenset({"Organization", "Company", "PublicBody", "LegalEntity"})
+#: Schemata whose names are craft (vessel prefixes apply).
+CRAFT_SCHEMATA = frozenset({"Vessel", "Airplane", "Vehicle"})
+#: Honorifics and titles that say nothing about who a person is.
+HONORIFICS = frozenset(
+    "mr mrs ms miss dr prof sir dame lord lady sheikh shaikh sayyid haji hajji hadji "
+    "general gen colonel col major maj captain capt lieutenant lt admiral brigadier "
+    "mullah maulana ayatollah hojatoleslam hojjatoleslam imam rev reverend father "
+    "herr frau monsieur mme madame senor sra don dona".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a name in comparable form.
+
+    ``text`` is the primary Latin reading (spaces removed), ``alts`` other readings,
+    ``key``/``skel`` the phonetic key and consonant skeleton of ``text``.
+    """
+
+    text: str
+    alts: tuple[str, ...]
+    key: str
+    skel: str
+    abjad: bool
+    number: str | None
+    concept: str | None
+    generic: bool
+
+    @property
+    def weight(self) -> float:
+        """How much the token says about identity: generic words and initials say less."""
+        if self.number is not None:
+            return 0.8
+        if self.generic:
+            return 0.35
+        if len(self.text) <= 1:
+            return 0.4
+        return 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A token, or a run of two or three adjacent tokens joined, as the scorer aligns
+    them: "Wirra long" must meet "Wirralong" and a Burmese or Korean name written as one
+    word must meet its romanisation written as three."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+    skel: str
+    bare_skel: str
+    weight: float
+    abjad: bool
+    number: str | None
+    concept: str | None
+    alts: tuple[str, ...]
+    multi: bool
+    special: bool
+
+
+def _bare_skeleton(text: str, abjad: bool) -> str:
+    """The skeleton with v/w taken out, for abjad tokens: Hebrew ו and Arabic و stand
+    for the vowels o and u at least as often as for a consonant."""
+    if not abjad or ("v" not in text and "w" not in text):
+        return ""
+    return skeleton(text.replace("v", "").replace("w", ""))
+
+
+def make_units(tokens: tuple[Token, ...]) -> tuple[Unit, ...]:
+    """Single tokens, then joined runs of two and three (runs never include numbers)."""
+    units = [
+        Unit(
+            i,
+            i + 1,
+            t.text,
+            t.key,
+            t.skel,
+            _bare_skeleton(t.text, t.abjad),
+            t.weight,
+            t.abjad,
+            t.number,
+            t.concept,
+            t.alts,
+            False,
+            t.number is not None
+            or t.concept is not None
+            or bool(t.alts)
+            or t.abjad
+            or len(t.text) == 1,
+        )
+        for i, t in enumerate(tokens)
+    ]
+    for size in (2, 3):
+        for start in range(0, len(tokens) - size + 1):
+            run = tokens[start : start + size]
+            if any(t.number is not None for t in run):
+                continue
+            text = "".join(t.text for t in run)
+            abjad = any(t.abjad for t in run)
+            units.append(
+                Unit(
+                    start,
+                    start + size,
+                    text,
+                    "".join(t.key for t in run),
+                    "".join(t.skel for t in run),
+                    _bare_skeleton(text, abjad),
+                    sum(t.weight for t in run),
+                    abjad,
+                    None,
+                    None,
+                    (),
+                    True,
+                    abjad,
+                )
+            )
+    return tuple(units)
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One variant of a name, analysed, with its alignment units prepared."""
+
+    original: str
+    kind: str
+    tokens: tuple[Token, ...]
+    legal_forms: tuple[orgtypes.LegalForm, ...]
+    numbers: frozenset[str]
+    abjad: bool
+    units: tuple[Unit, ...]
+    unit_keys: tuple[str, ...]
+    unit_skels: tuple[str, ...]
+    unit_lens: tuple[int, ...]
+    special_units: tuple[int, ...]
+    multi_units: tuple[int, ...]
+
+    @property
+    def joined(self) -> str:
+        """The token keys run together, for names split or joined differently."""
+        return "".join(t.key for t in self.tokens if t.number is None)
+
+    @property
+    def comparable(self) -> str:
+        """Primary readings joined by spaces: what a reviewer reads as "compared as"."""
+        return " ".join(t.text for t in self.tokens)
+
+
+def analyse(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
+    """Analyse one raw name into its variants; an empty result means nothing comparable."""
+    return _analyse(name, _schema_class(schema))
+
+
+def _schema_class(schema: str) -> str:
+    if schema in CRAFT_SCHEMATA:
+        return "Vessel" if schema != "Airplane" else "Airplane"
+    if schema == "Person":
+        return "Person"
+    if schema in ORG_SCHEMATA:
+        return "Company"
+    return "LegalEntity"
+
+
+@lru_cache(maxsize=50_000)
+def _analyse(name: str, kind: str) -> tuple[NameForm, ...]:
+    cleaned = clean_name(name)
+    if not cleaned:
+        return ()
+    forms: list[NameForm] = []
+    seen: set[tuple[str, ...]] = set()
+    for variant in annotations.split_variants(cleaned, kind):
+        form = _form(variant.text, variant.kind, kind)
+        if form is None:
+            continue
+        signature = tuple(t.text for t in form.tokens)
+        if signature in seen:
+            continue
+        seen.add(signature)
+        forms.append(form)
+    return tuple(forms)
+
+
+def _form(text: str, variant_kind: str, kind: str) -> NameForm | None:
+    legal: tuple[orgtypes.LegalForm, ...] = ()
+    if kind != "Person":
+        stripped, legal = orgtypes.strip_legal_forms(text)
+        # A name that is nothing but a legal form ("Ltd") keeps its words.
+        if tokenize(stripped):
+            text = stripped
+    raw_tokens = tokenize(text)
+    tokens: list[Token] = []
+    last = len(raw_tokens) - 1
+    for index, raw in enumerate(raw_tokens):
+        folded = fold_latin(raw)
+        if kind == "Person" and folded in HONORIFICS and len(raw_tokens) > 1:
+            continue
+        if kind in ("Vessel", "Airplane") and folded in annotations.VESSEL_PREFIXES:
+            if len(raw_tokens) > 1:
+                continue
+        if folded in numbers.VESSEL_NUMBER_MARKERS and index < last:
+            continue
+        tokens.extend(_tokens(raw, folded, kind, trailing=index == last and index > 0))
+    if not tokens:
+        return None
+    nums = frozenset(t.number for t in tokens if t.number is not None)
+    abjad = any(t.abjad for t in tokens)
+    units = make_units(tuple(tokens))
+    return NameForm(
+        text,
+        variant_kind,
+        tuple(tokens),
+        legal,
+        nums,
+        abjad,
+        units,
+        tuple(u.key for u in units),
+        tuple(u.skel for u in units),
+        tuple(max(len(u.key), 1) for u in units),
+        tuple(i for i, u in enumerate(units) if u.special),
+        tuple(i for i, u in enumerate(units) if u.multi),
+    )
+
+
+@lru_cache(maxsize=200_000)
+def _tokens(raw: str, folded: str, kind: str, trailing: bool) -> tuple[Token, ...]:
+    number = numbers.parse_number(raw, roman_i=trailing and kind != "Person")
+    if number is None and kind == "Person":
+        number = None
+    if number is not None:
+        return (Token(number, (), number, number, False, number, None, False),)
+    concept = None
+    generic = False
+    if kind != "Person":
+        expanded = vocab.expand_abbreviation(folded)
+        if expanded is not None:
+            folded = expanded
+            raw = expanded
+        concept = vocab.concept(folded)
+        generic = vocab.is_generic(folded)
+    readings = translit.latinize(raw)
+    abjad = translit.is_abjad(raw)
+    words: list[str] = []
+    for reading in readings:
+        word = reading.replace(" ", "")
+        if word and word not in words:
+            words.append(word)
+    if not words:
+        return ()
+    primary = words[0]
+    if kind != "Person" and concept is None:
+        concept = vocab.concept(primary)
+        generic = generic or vocab.is_generic(primary)
+    return (
+        Token(
+            text=primary,
+            alts=tuple(words[1:4]),
+            key=phonetic_key(primary),
+            skel=skeleton(primary),
+            abjad=abjad,
+            number=None,
+            concept=concept,
+            generic=generic,
+        ),
+    )

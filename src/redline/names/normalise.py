@@ -1,0 +1,65 @@
+"""Cleaning of raw names before analysis: one Unicode form, no controls, bounded size.
+
+Names reach the matcher from list files, customer files, the CLI and HTTP. Whatever
+arrives (control characters, lone surrogates, zero-width marks, 10,000-character
+fields), the rest of the pipeline sees a short, NFKC-normalised, single-spaced string.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Longest name kept, in characters. Real names (even long Burmese or Polish company
+#: names with their legal forms) are far shorter; the cap bounds the work per query.
+MAX_NAME_CHARS = 400
+#: Most tokens kept per name.
+MAX_TOKENS = 24
+
+_SPACES = re.compile(r"\s+")
+# Word characters in any script (letters, marks, digits); everything else separates.
+_TOKEN = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*", re.UNICODE)
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'"})
+
+
+def clean_name(text: str) -> str:
+    """Return ``text`` NFKC-normalised, without control or format characters, single-spaced.
+
+    Lone surrogates (from badly decoded bytes) are dropped rather than raising later.
+    """
+    if not text:
+        return ""
+    if len(text) > MAX_NAME_CHARS * 4:
+        text = text[: MAX_NAME_CHARS * 4]
+    text = text.encode("utf-8", "ignore").decode("utf-8") if _has_surrogates(text) else text
+    text = unicodedata.normalize("NFKC", text)
+    chars = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat == "Cc" or cat == "Cs" or cat == "Co" or cat == "Cn":
+            chars.append(" " if ch in "\t\n\r\x0b\x0c" else "")
+        elif cat == "Cf":
+            # Zero-width joiners and marks change no reading; drop them.
+            continue
+        else:
+            chars.append(ch)
+    cleaned = _SPACES.sub(" ", "".join(chars)).strip()
+    if len(cleaned) > MAX_NAME_CHARS:
+        cut = cleaned.rfind(" ", 0, MAX_NAME_CHARS)
+        cleaned = cleaned[: cut if cut > MAX_NAME_CHARS // 2 else MAX_NAME_CHARS]
+    return cleaned
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def tokenize(text: str) -> list[str]:
+    """Split a cleaned name into words of any script, apostrophes kept inside words."""
+    return _TOKEN.findall(text.translate(_APOSTROPHES))[:MAX_TOKENS]
+
+
+def fold_latin(text: str) -> str:
+    """Lowercase and strip accents from Latin text (other scripts pass through unchanged)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
