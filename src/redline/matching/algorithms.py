@@ -127,15 +127,15 @@ class RedlineV1(Algorithm):
 
 @dataclass(frozen=True)
 class Ofac(Algorithm):
-    """Parity with OFAC's Sanctions List Search score (Jaro-Winkler and Soundex)."""
+    """Parity with OFAC's Sanctions List Search score (Jaro-Winkler, as measured)."""
 
     name: str = "ofac"
     version: str = "1"
     threshold: float = 0.85
     description: str = (
         "Reproduces OFAC Sanctions List Search: the higher of a whole-name and a per-word "
-        "Jaro-Winkler score with Soundex, on the name only; other attributes add or take "
-        "nothing, as at OFAC."
+        "Jaro-Winkler score after its first-letter pre-filter, on the name only; other "
+        "attributes add or take nothing, as at OFAC."
     )
 
     def name_score(self, query: NameEntry, candidate: NameEntry) -> tuple[float, str, str, str]:
