@@ -1,0 +1,39 @@
+"""Latin letters with accents and special letters (ß, ø, ł, þ...) folded to ASCII, plus the
+German/Nordic spelling (ä -> ae) as a second reading.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
+
+from redline.names.translit.common import Readings, alts
+
+__all__ = ["read_latin"]
+
+_LATIN_SPECIAL = {
+    "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ı": "i", "þ": "th",
+    "ð": "d", "ŋ": "ng", "ħ": "h", "ŧ": "t", "ə": "a", "ɛ": "e", "ɔ": "o", "ĸ": "k",
+    "ƒ": "f", "ʃ": "sh", "ʒ": "zh", "ǝ": "e", "ı̇": "i",
+}  # fmt: skip
+_GERMANIC = {"ä": "ae", "ö": "oe", "ü": "ue", "å": "aa", "ø": "oe"}
+
+
+@lru_cache(maxsize=4096)
+def _fold(ch: str) -> str:
+    """One lowercase Latin letter without its accents."""
+    if ch in _LATIN_SPECIAL:
+        return _LATIN_SPECIAL[ch]
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return base if base.isascii() else anyascii(base)
+
+
+def read_latin(run: str, ctx: str) -> Readings:
+    s = run.lower()
+    r1 = "".join(c if c.isascii() else _fold(c) for c in s)
+    if any(c in _GERMANIC for c in s):
+        r2 = "".join(_GERMANIC.get(c) or (c if c.isascii() else _fold(c)) for c in s)
+        return alts(r1, r2)
+    return alts(r1)
