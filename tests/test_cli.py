@@ -87,3 +87,49 @@ def test_every_command_has_an_example_in_help(tmp_path: Path) -> None:
             out = run(tmp_path, group, command, "--help")
             assert out.returncode == 0
             assert "Example: redline" in out.stdout, f"{group} {command}"
+
+
+def test_match_explains_and_prints_json(tmp_path: Path) -> None:
+    rows = [
+        person(1, name="Ghassem Damavandian", extra={"birthDate": ["1960"]}),
+        person(2, name="Abdollah Mehrabi"),
+    ]
+    assert (
+        run(tmp_path, "lists", "load", "ftm", str(write_ftm(tmp_path / "l.jsonl", rows))).returncode
+        == 0
+    )
+    human = run(tmp_path, "match", "Qassem Damavandian", "--schema", "Person")
+    assert human.returncode == 0, human.stderr
+    assert "Ghassem Damavandian" in human.stdout and "name_match" in human.stdout
+    out = run(
+        tmp_path, "match", "قاسم دماوندیان", "--schema", "Person", "--birth-date", "1960", "--json"
+    )
+    data = json.loads(out.stdout)
+    assert data["algorithm"]["name"] == "redline-v1"
+    top = data["results"][0]
+    assert top["id"] == "t-1" and top["match"] is True
+    assert set(top["explanations"]) >= {"name_match", "birth_date"}
+    none = run(tmp_path, "match", "Kahraba")
+    assert none.returncode == 0 and "no match" in none.stdout
+
+
+def test_match_errors(tmp_path: Path) -> None:
+    empty = run(tmp_path, "match", "Someone")
+    assert empty.returncode == 1 and "no active lists" in empty.stderr
+    assert run(tmp_path, "match", "x", "--schema", "Spaceship").returncode == 1
+
+
+def test_pairs_score(tmp_path: Path) -> None:
+    source = tmp_path / "pairs.csv"
+    source.write_text(
+        "schema,name1,name2,note\nPerson,Vladimir Putin,Владимир Путин,x\n"
+        "Company,Brevanti Trading LLC,Brevanti Logistics LLC,y\n",
+        encoding="utf-8",
+    )
+    out = run(tmp_path, "pairs", "score", str(source), str(tmp_path / "scored.csv"))
+    assert out.returncode == 0, out.stderr
+    text = (tmp_path / "scored.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "schema,name1,name2,note,score,match"
+    assert ",true" in text.splitlines()[1] and ",false" in text.splitlines()[2]
+    bad = run(tmp_path, "pairs", "score", str(tmp_path / "missing.csv"), str(tmp_path / "o.csv"))
+    assert bad.returncode == 1 and "missing.csv" in bad.stderr

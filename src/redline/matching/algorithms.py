@@ -131,7 +131,8 @@ class Ofac(Algorithm):
 
     name: str = "ofac"
     version: str = "1"
-    threshold: float = 0.85
+    # 80 is the lowest setting of OFAC's own score slider that its users work with.
+    threshold: float = 0.8
     description: str = (
         "Reproduces OFAC Sanctions List Search: the higher of a whole-name and a per-word "
         "Jaro-Winkler score after its first-letter pre-filter, on the name only; other "

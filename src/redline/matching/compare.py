@@ -41,8 +41,8 @@ class NameConfig:
     extra_query: float = 1.0
     extra_candidate: float = 0.5
     number_mismatch: float = 0.55
-    number_one_side: float = 0.9
-    legal_form_floor: float = 0.8
+    number_one_side: float = 0.8
+    legal_form_floor: float = 0.45
     former_name: float = 0.9
     min_pair: float = 0.5
 
@@ -78,7 +78,7 @@ _CLIFF = _cliff_table()
 #: Similarity kept past the cliff: still a hint, never a match on its own.
 CLIFF_FACTOR = 0.6
 #: Similarity of equal consonant skeletons (vowel-less scripts), by skeleton length.
-SKELETON_EQUAL = (0.0, 0.7, 0.85, 0.9, 0.93)
+SKELETON_EQUAL = (0.0, 0.75, 0.85, 0.9, 0.93)
 
 
 def _edit_matrix(
@@ -87,7 +87,10 @@ def _edit_matrix(
     distance = cdist(left, right, scorer=OSA.distance, dtype=np.int32)
     longest = np.maximum.outer(np.asarray(lens_l), np.asarray(lens_r))
     sim = 1.0 - distance / longest
-    return np.where(distance > _CLIFF[np.minimum(longest, 1023)], sim * CLIFF_FACTOR, sim)
+    past: npt.NDArray[np.float64] = np.where(
+        distance > _CLIFF[np.minimum(longest, 1023)], sim * CLIFF_FACTOR, sim
+    )
+    return past
 
 
 def skeleton_similarity(a: str, b: str) -> float:
@@ -102,7 +105,7 @@ def skeleton_similarity(a: str, b: str) -> float:
     distance = OSA.distance(a, b)
     if distance > longest // 4:
         return 0.0
-    return SKELETON_EQUAL[4] * (1.0 - distance / (longest + 1))
+    return SKELETON_EQUAL[4] - 0.1 * distance
 
 
 def _skeleton_pair(qu: Unit, cu: Unit) -> float:
@@ -158,7 +161,27 @@ def _special_pair(qu: Unit, cu: Unit, value: float) -> float:
         value = max(value, _alts_pair(qu, cu))
     if qu.abjad or cu.abjad:
         value = max(value, _skeleton_pair(qu, cu))
+    if qu.native != cu.native:
+        value = max(value, _cross_script(qu, cu))
     return value
+
+
+def _cross_script(qu: Unit, cu: Unit) -> float:
+    """A transliterated word against a Latin one: the transliteration is one convention
+    of several, so vowels count half and one more edit is forgiven than between two
+    Latin spellings ("mirskaya" for Мирская meets "Mirska")."""
+    best = 0.0
+    for x in (qu.text, *qu.alts):
+        for y in (cu.text, *cu.alts):
+            kx, ky = phonetic_key(x), phonetic_key(y)
+            longest = max(len(kx), len(ky), 1)
+            distance = OSA.distance(kx, ky)
+            if distance > _CLIFF[min(longest, 1023)] + 1:
+                continue
+            letters = 1.0 - distance / longest
+            consonants = skeleton_similarity(skeleton(x), skeleton(y))
+            best = max(best, 0.5 * letters + 0.5 * consonants)
+    return best
 
 
 def _initial(qu: Unit, cu: Unit, value: float) -> float:
@@ -218,8 +241,9 @@ def compare_names(query: NameForm, candidate: NameForm, config: NameConfig) -> N
     extra_q = [t for t, used in zip(query.tokens, q_used, strict=True) if not used]
     extra_c = [t for t, used in zip(candidate.tokens, c_used, strict=True) if not used]
     if extra_q and extra_c:
-        # Words left over on both sides are different words, not missing ones.
-        total += sum(t.weight for t in extra_q) + sum(t.weight for t in extra_c)
+        # Words left over on both sides are different words, not missing ones; even a
+        # generic word ("Exports" for "Imports") then names another business.
+        total += sum(max(t.weight, 0.7) for t in (*extra_q, *extra_c))
     else:
         total += sum(t.weight for t in extra_q) * config.extra_query
         total += sum(t.weight for t in extra_c) * config.extra_candidate
@@ -260,7 +284,12 @@ def _qualify(
                 + " vs "
                 + "/".join(f.text for f in candidate.legal_forms)
             )
-    if "former" in (query.kind, candidate.kind):
+    if query.kind == "former" and candidate.kind == "former":
+        # Two craft that once bore the same name are two craft unless their current
+        # names agree too.
+        score *= config.former_name * config.former_name * 0.85
+        notes.append("only through former names on both sides")
+    elif "former" in (query.kind, candidate.kind):
         score *= config.former_name
         notes.append("through a former name")
     return score, notes
@@ -268,10 +297,10 @@ def _qualify(
 
 def _joined_sim(query: NameForm, candidate: NameForm) -> float:
     """The names run together without spaces: "GroupeDiarraImportExport" is "Groupe
-    Diarra Import Export". Counted only when nearly equal, since long strings hide a
-    different short word."""
+    Diarra Import Export". Counted only when the names are spaced differently (their word
+    counts differ) and nearly equal, since long strings hide a different short word."""
     a, b = query.joined, candidate.joined
-    if not a or not b or (len(query.tokens) == 1 and len(candidate.tokens) == 1):
+    if not a or not b or len(query.tokens) == len(candidate.tokens):
         return 0.0
     longest = max(len(a), len(b))
     distance = OSA.distance(a, b, score_cutoff=2)

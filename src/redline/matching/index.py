@@ -147,10 +147,7 @@ class NameIndex:
         # Several names of one party may rank high: take enough names for ``limit``
         # distinct parties in nearly every case, then keep each party's best name.
         take = min(hits, limit * 3)
-        if take < hits:
-            top = np.argpartition(-sums, take - 1)[:take]
-        else:
-            top = np.flatnonzero(sums)
+        top = np.argpartition(-sums, take - 1)[:take] if take < hits else np.flatnonzero(sums)
         top = top[np.argsort(-sums[top], kind="stable")]
         out: list[tuple[int, float]] = []
         seen: set[int] = set()

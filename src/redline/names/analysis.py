@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from redline.names import annotations, numbers, orgtypes, translit, vocab
+from redline.names import annotations as variants
+from redline.names import numbers, orgtypes, translit, vocab
 from redline.names.normalise import clean_name, fold_latin, tokenize
 from redline.names.phonetics import phonetic_key, skeleton
 
@@ -27,12 +28,17 @@ from redline.names.phonetics import phonetic_key, skeleton
 ORG_SCHEMATA = frozenset({"Organization", "Company", "PublicBody", "LegalEntity"})
 #: Schemata whose names are craft (vessel prefixes apply).
 CRAFT_SCHEMATA = frozenset({"Vessel", "Airplane", "Vehicle"})
+_LATIN = frozenset({"Latin"})
 #: Honorifics and titles that say nothing about who a person is.
 HONORIFICS = frozenset(
-    "mr mrs ms miss dr prof sir dame lord lady sheikh shaikh sayyid haji hajji hadji "
-    "general gen colonel col major maj captain capt lieutenant lt admiral brigadier "
-    "mullah maulana ayatollah hojatoleslam hojjatoleslam imam rev reverend father "
-    "herr frau monsieur mme madame senor sra don dona".split()
+    {
+        *("mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady"),
+        *("sheikh", "shaikh", "sayyid", "haji", "hajji", "hadji", "mullah", "maulana"),
+        *("ayatollah", "hojatoleslam", "hojjatoleslam", "imam", "rev", "reverend"),
+        *("general", "gen", "colonel", "col", "major", "maj", "captain", "capt"),
+        *("lieutenant", "lt", "admiral", "brigadier", "herr", "frau", "monsieur", "mme"),
+        *("madame", "senor", "sra", "don", "dona"),
+    }
 )
 
 
@@ -52,6 +58,7 @@ class Token:
     number: str | None
     concept: str | None
     generic: bool
+    native: bool = False
 
     @property
     def weight(self) -> float:
@@ -84,6 +91,7 @@ class Unit:
     alts: tuple[str, ...]
     multi: bool
     special: bool
+    native: bool
 
 
 def _bare_skeleton(text: str, abjad: bool) -> str:
@@ -114,7 +122,9 @@ def make_units(tokens: tuple[Token, ...]) -> tuple[Unit, ...]:
             or t.concept is not None
             or bool(t.alts)
             or t.abjad
+            or t.native
             or len(t.text) == 1,
+            t.native,
         )
         for i, t in enumerate(tokens)
     ]
@@ -139,7 +149,8 @@ def make_units(tokens: tuple[Token, ...]) -> tuple[Unit, ...]:
                     None,
                     (),
                     True,
-                    abjad,
+                    abjad or any(t.native for t in run),
+                    any(t.native for t in run),
                 )
             )
     return tuple(units)
@@ -195,7 +206,7 @@ def _analyse(name: str, kind: str) -> tuple[NameForm, ...]:
         return ()
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
-    for variant in annotations.split_variants(cleaned, kind):
+    for variant in variants.split_variants(cleaned, kind):
         form = _form(variant.text, variant.kind, kind)
         if form is None:
             continue
@@ -209,6 +220,8 @@ def _analyse(name: str, kind: str) -> tuple[NameForm, ...]:
 
 def _form(text: str, variant_kind: str, kind: str) -> NameForm | None:
     legal: tuple[orgtypes.LegalForm, ...] = ()
+    if kind in ("Vessel", "Airplane"):
+        text, _prefix = variants.strip_vessel_prefix(text)
     if kind != "Person":
         stripped, legal = orgtypes.strip_legal_forms(text)
         # A name that is nothing but a legal form ("Ltd") keeps its words.
@@ -221,9 +234,12 @@ def _form(text: str, variant_kind: str, kind: str) -> NameForm | None:
         folded = fold_latin(raw)
         if kind == "Person" and folded in HONORIFICS and len(raw_tokens) > 1:
             continue
-        if kind in ("Vessel", "Airplane") and folded in annotations.VESSEL_PREFIXES:
-            if len(raw_tokens) > 1:
-                continue
+        if (
+            kind in ("Vessel", "Airplane")
+            and folded in variants.VESSEL_PREFIXES
+            and len(raw_tokens) > 1
+        ):
+            continue
         if folded in numbers.VESSEL_NUMBER_MARKERS and index < last:
             continue
         tokens.extend(_tokens(raw, folded, kind, trailing=index == last and index > 0))
@@ -287,5 +303,6 @@ def _tokens(raw: str, folded: str, kind: str, trailing: bool) -> tuple[Token, ..
             number=None,
             concept=concept,
             generic=generic,
+            native=not translit.scripts(raw) <= _LATIN,
         ),
     )

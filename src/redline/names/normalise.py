@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: Longest name kept, in characters. Real names (even long Burmese or Polish company
 #: names with their legal forms) are far shorter; the cap bounds the work per query.
@@ -55,8 +56,23 @@ def _has_surrogates(text: str) -> bool:
 
 
 def tokenize(text: str) -> list[str]:
-    """Split a cleaned name into words of any script, apostrophes kept inside words."""
-    return _TOKEN.findall(text.translate(_APOSTROPHES))[:MAX_TOKENS]
+    """Split a cleaned name into words of any script, apostrophes kept inside words.
+
+    Letters, combining marks and digits make words: Burmese, Devanagari and Thai vowel
+    signs, Hebrew points and Arabic harakat are marks, which a plain ``\\w`` regex
+    would cut words at.
+    """
+    text = text.translate(_APOSTROPHES)
+    if text.isascii():
+        return _TOKEN.findall(text)[:MAX_TOKENS]
+    words = ("".join(map(_word_char, text))).split()
+    return [w for w in (word.strip("'") for word in words) if w][:MAX_TOKENS]
+
+
+@lru_cache(maxsize=8192)
+def _word_char(ch: str) -> str:
+    """A character kept in a word (letters, marks, digits, apostrophes), else a space."""
+    return ch if ch.isalnum() or ch == "'" or unicodedata.category(ch)[0] == "M" else " "
 
 
 def fold_latin(text: str) -> str:

@@ -38,9 +38,11 @@ _KEY_RULES: tuple[tuple[str, str], ...] = (
     ("ou", "u"),
     ("oo", "u"),
     ("y", "i"),
-    ("j", "i"),
     ("z", "s"),
 )
+# j between letters is the y-glide of Slavic spellings (Zavjalov = Zavyalov); at the
+# start of a word it is a consonant of its own (Jinqiao is not Yinqiao).
+_INNER_J = re.compile(r"(?<=[a-z])j")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _HARD_C = re.compile(r"c(?!h)")
 _DOUBLES = re.compile(r"(.)\1+")
@@ -58,6 +60,8 @@ def phonetic_key(token: str) -> str:
     for old, new in _KEY_RULES:
         if old in text:
             text = text.replace(old, new)
+    if "j" in text:
+        text = _INNER_J.sub("i", text)
     return _DOUBLES.sub(r"\1", text)
 
 

@@ -1,5 +1,6 @@
 """Latin letters with accents and special letters (ß, ø, ł, þ...) folded to ASCII, plus the
-German/Nordic spelling (ä -> ae) as a second reading.
+German/Nordic spelling (ä -> ae) and the English spelling of Slavic and Turkish letters
+(č -> ch, š -> sh) as further readings.
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ _LATIN_SPECIAL = {
     "ƒ": "f", "ʃ": "sh", "ʒ": "zh", "ǝ": "e", "ı̇": "i",
 }  # fmt: skip
 _GERMANIC = {"ä": "ae", "ö": "oe", "ü": "ue", "å": "aa", "ø": "oe"}
+# Slavic, Baltic and Turkish letters whose sound English spells with two letters: Mešić
+# is written Meshich in Cyrillic and English, Çiçek is Chichek.
+_DIGRAPHS = {
+    "č": "ch", "ć": "ch", "ç": "ch", "š": "sh", "ś": "sh", "ş": "sh", "ș": "sh",
+    "ž": "zh", "ź": "zh", "ż": "zh", "ř": "rzh", "ñ": "ny", "ğ": "gh", "ț": "ts",
+}  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -33,7 +40,9 @@ def _fold(ch: str) -> str:
 def read_latin(run: str, ctx: str) -> Readings:
     s = run.lower()
     r1 = "".join(c if c.isascii() else _fold(c) for c in s)
+    extra: list[str] = []
     if any(c in _GERMANIC for c in s):
-        r2 = "".join(_GERMANIC.get(c) or (c if c.isascii() else _fold(c)) for c in s)
-        return alts(r1, r2)
-    return alts(r1)
+        extra.append("".join(_GERMANIC.get(c) or (c if c.isascii() else _fold(c)) for c in s))
+    if any(c in _DIGRAPHS for c in s):
+        extra.append("".join(_DIGRAPHS.get(c) or (c if c.isascii() else _fold(c)) for c in s))
+    return alts(r1, *extra)

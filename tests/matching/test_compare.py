@@ -1,0 +1,91 @@
+"""Name comparison, table-driven: what must match and what must not, with reasons."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from redline.matching.algorithms import get_algorithm
+from redline.matching.pairs import score_pair
+
+THRESHOLD = get_algorithm().threshold
+
+MATCHES = [
+    # (schema, query, listed name, why it must match)
+    ("Person", "Ghassem Damavandian", "DAMAVANDIAN, Ghassem", "family name first"),
+    ("Person", "Qassem Damavandian", "Ghassem Damavandian", "q/gh spelling"),
+    ("Person", "قاسم دماوندیان", "Ghassem Damavandian", "Persian script without vowels"),
+    ("Person", "Abdollah Mehrabi", "MEHRABI, Abdollah", "reversed"),
+    ("Person", "Abdollah Merhabi", "Abdollah Mehrabi", "swapped letters"),
+    ("Person", "Vladimir Putin", "Владимир Путин", "Cyrillic"),
+    ("Person", "VLADIMR PUTIN", "PUTIN, Vladimir", "typo"),
+    ("Person", "Mohammed Ali", "محمد علي", "Arabic script"),
+    ("Person", "Moshe Levi", "משה לוי", "Hebrew script"),
+    ("Company", "Quds Aviation Industries", "QODS AVIATION INDUSTRIES", "Quds/Qods"),
+    ("Company", "Alabuga SEZ", "Yelabuga SEZ", "Alabuga/Yelabuga"),
+    ("Company", "Kholmogrant-Stroy OOO", "Holmogrant-Stroi OOO", "kh/h, oy/oi"),
+    ("Company", "Wirralong Downs Pty Ltd", "Wirra-long Downs Pty Ltd", "spacing"),
+    ("Company", "GroupeDiarraImportExport", "Groupe Diarra Import Export", "run together"),
+    ("Vessel", "MV Solenne Harbour", "Solenne Harbour", "vessel prefix"),
+]
+
+NON_MATCHES = [
+    ("Person", "Abdollah Mehrabi", "FAZL RABI", "different people"),
+    ("Person", "John Smith", "Jane Smythe", "different given names"),
+    ("Company", "Brevanti Trading LLC", "Brevanti Logistics LLC", "one different word"),
+    ("Company", "Castellan Agro Exports Pvt. Ltd.", "Castellan Agro Imports Pvt. Ltd.", "sibling"),
+    ("Company", "Marrowgate Leasing 3 Ltd", "Marrowgate Leasing 6 Ltd", "numbered SPV"),
+    ("Vessel", "Hoshikaze Maru No. 8", "Hoshikaze Maru No. 6", "sister ship by number"),
+    ("Company", "Kahraba", "Qods Aviation Industries", "unrelated"),
+]
+
+
+@pytest.mark.parametrize(("schema", "query", "listed", "why"), MATCHES)
+def test_matches(schema: str, query: str, listed: str, why: str) -> None:
+    result = score_pair(schema, query, listed)
+    assert result.match, f"{why}: {result.score:.2f} {result.explanations[0].detail}"
+
+
+@pytest.mark.parametrize(("schema", "query", "listed", "why"), NON_MATCHES)
+def test_non_matches(schema: str, query: str, listed: str, why: str) -> None:
+    result = score_pair(schema, query, listed)
+    assert not result.match, f"{why}: {result.score:.2f} {result.explanations[0].detail}"
+
+
+def test_score_is_explained() -> None:
+    result = score_pair("Person", "Ghassem Damavandian", "DAMAVANDIAN, Qassem")
+    name = result.explanations[0]
+    assert name.feature == "name_match"
+    assert "damavandian~damavandian" in name.detail
+    assert name.query == "Ghassem Damavandian" and name.candidate == "DAMAVANDIAN, Qassem"
+
+
+def test_a_person_never_matches_a_vessel() -> None:
+    from redline.entities import Entity
+    from redline.matching.profile import profile_of
+
+    person = Entity("p", "Person")
+    person.add("name", "Iran Shahed")
+    vessel = Entity("v", "Vessel")
+    vessel.add("name", "IRAN SHAHED")
+    result = get_algorithm().compare(profile_of(person), profile_of(vessel))
+    assert result.score == 0.0
+    assert result.explanations[0].feature == "schema"
+
+
+@pytest.mark.parametrize(
+    "name", ["", "   ", "!!!", "12345", "\x00\x01", "a" * 10_000, "Ωmega 名前 Имя اسم"]
+)
+def test_odd_names_give_a_score_not_a_crash(name: str) -> None:
+    result = score_pair("Person", name, "Ghassem Damavandian")
+    assert 0.0 <= result.score <= 1.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=60), st.text(max_size=60))
+def test_scores_are_bounded_and_identity_scores_high(a: str, b: str) -> None:
+    result = score_pair("Company", a, b)
+    assert 0.0 <= result.score <= 1.0
+    same = score_pair("Company", a, a)
+    assert same.score == 0.0 or same.score >= THRESHOLD

@@ -1,0 +1,64 @@
+"""``score_pairs_file``: the evaluation interface, including what bad files get."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from redline.errors import ConfigError, InputError
+from redline.matching.pairs import score_pair, score_pairs_file
+
+
+def test_scores_a_file_and_keeps_other_columns(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "# a comment line is skipped\n"
+        "id,schema,name1,name2,label\n"
+        '1,Person,Ghassem Damavandian,"DAMAVANDIAN, Qassem",true\n'
+        "2,Company,Brevanti Trading LLC,Brevanti Logistics LLC,false\n"
+        "3,,Qods Aviation Industries,Quds Aviation Industries,true\n"
+        "4,Spaceship,Abdollah Mehrabi,Abdollah Merhabi,true\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.csv"
+    summary = score_pairs_file(source, target)
+    rows = list(csv.DictReader(target.read_text(encoding="utf-8").splitlines()))
+    assert summary.rows == 4
+    assert list(rows[0]) == ["id", "schema", "name1", "name2", "label", "score", "match"]
+    assert [r["match"] for r in rows] == ["true", "false", "true", "true"]
+    for row in rows:
+        assert 0.0 <= float(row["score"]) <= 1.0
+        expected = score_pair(row["schema"], row["name1"], row["name2"])
+        assert float(row["score"]) == pytest.approx(expected.score, abs=1e-4)
+
+
+def test_missing_columns_name_the_file(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="name1"):
+        score_pairs_file(source, tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_bad_encoding_and_empty_files(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("schema,name1,name2\nPerson,Jos\xe9,Jose\n".encode("latin-1"))
+    with pytest.raises(InputError, match="UTF-8"):
+        score_pairs_file(latin, tmp_path / "out.csv")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("schema,name1,name2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no rows"):
+        score_pairs_file(empty, tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_unknown_algorithm_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="unknown algorithm"):
+        score_pair("Person", "a", "b", algorithm="nope")
+
+
+def test_ofac_parity_mode_is_selectable() -> None:
+    result = score_pair("Person", "VLADIMIR PUTIN", "PUTIN, Vladimir", algorithm="ofac")
+    assert result.score == pytest.approx(1.0)

@@ -1,0 +1,142 @@
+"""The Screener: retrieval plus scoring over a set of listed parties, end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from redline.entities import Entity
+from redline.errors import ConfigError
+from redline.matching.screener import Screener
+from redline.settings import Settings
+from redline.store import Store
+from tests.conftest import write_ftm
+
+
+def _entity(eid: str, schema: str, names: list[str], **props: list[str]) -> Entity:
+    entity = Entity(eid, schema, datasets=["test"])
+    entity.add("name", names[0])
+    entity.add("alias", names[1:])
+    for prop, values in props.items():
+        entity.add(prop, values)
+    return entity
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    parties = [
+        _entity(
+            "p-damavandian",
+            "Person",
+            ["DAMAVANDIAN, Ghassem", "DAMAVANDIAN, Qassem"],
+            birthDate=["1960-04-09"],
+            nationality=["Iran"],
+            gender=["male"],
+        ),
+        _entity("p-mehrabi", "Person", ["MEHRABI, Abdollah"], nationality=["Iran"]),
+        _entity(
+            "c-qods",
+            "Company",
+            ["QODS AVIATION INDUSTRIES", "GHODS AVIATION INDUSTRIES"],
+            country=["Iran"],
+            registrationNumber=["10100"],
+        ),
+        _entity("v-shahed", "Vessel", ["IRAN SHAHED"], imoNumber=["IMO 9167253"]),
+        _entity("c-shahed", "Company", ["SHAHED AVIATION INDUSTRIES RESEARCH CENTER"]),
+    ]
+    fillers = [
+        _entity(f"p-{i}", "Person", [f"{first} {last}"])
+        for i, (first, last) in enumerate(
+            (first, last)
+            for first in ("Ali", "Reza", "Hassan", "Maryam", "Olga", "Ivan")
+            for last in ("Karimi", "Petrov", "Hosseini", "Smirnova", "Rahimi")
+        )
+    ]
+    return Screener.from_entities(parties + fillers)
+
+
+def test_finds_the_listed_person_under_another_spelling(screener: Screener) -> None:
+    matches = screener.match("Qassem Damavandian")
+    assert matches[0].entity_id == "p-damavandian"
+    assert matches[0].entity is not None
+    assert matches[0].explanations[0].feature == "name_match"
+
+
+def test_finds_across_scripts(screener: Screener) -> None:
+    assert screener.match("قاسم دماوندیان")[0].entity_id == "p-damavandian"
+
+
+def test_secondary_attributes_confirm_and_contradict(screener: Screener) -> None:
+    same = Entity("q", "Person")
+    same.add("name", "Ghassem Damavandian")
+    same.add("birthDate", "1960-04-09")
+    other = Entity("q", "Person")
+    other.add("name", "Ghassem Damavandian")
+    other.add("birthDate", "1990")
+    other.add("gender", "female")
+    confirmed = screener.match(same)[0]
+    assert {e.feature for e in confirmed.explanations} >= {"name_match", "birth_date"}
+    contradicted = screener.match(other, threshold=0.0)
+    hit = next(m for m in contradicted if m.entity_id == "p-damavandian")
+    assert hit.score < confirmed.score - 0.3
+    assert not hit.match
+
+
+def test_an_identifier_alone_finds_a_vessel(screener: Screener) -> None:
+    query = Entity("q", "Vessel")
+    query.add("name", "Totally Renamed")
+    query.add("imoNumber", "9167253")
+    matches = screener.match(query)
+    assert [m.entity_id for m in matches] == ["v-shahed"]
+    assert any(e.feature == "identifier_match" for e in matches[0].explanations)
+
+
+def test_schema_filters_candidates(screener: Screener) -> None:
+    ids = [m.entity_id for m in screener.match("Iran Shahed", schema="Person", threshold=0.0)]
+    assert "v-shahed" not in ids
+    ids = [m.entity_id for m in screener.match("Iran Shahed", schema="Vessel")]
+    assert ids == ["v-shahed"]
+
+
+def test_no_match_for_an_unlisted_name(screener: Screener) -> None:
+    assert screener.match("Kahraba") == []
+
+
+def test_limit_and_exclusions(screener: Screener) -> None:
+    assert screener.match("Qods Aviation Industries", exclude=["c-qods"]) == []
+    with pytest.raises(ConfigError):
+        screener.match("x", limit=0)
+
+
+def test_from_store_saves_and_reuses_the_index(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    from redline import lists
+
+    rows = [
+        {
+            "id": "t-1",
+            "schema": "Person",
+            "properties": {"name": ["Ghassem Damavandian"]},
+            "datasets": ["test"],
+        },
+        {"id": "t-2", "schema": "Company", "properties": {"name": ["Qods Aviation Industries"]}},
+    ]
+    lists.load(store, settings, "ftm", [write_ftm(tmp_path / "l.jsonl", rows)])
+    cache = tmp_path / "index"
+    first = Screener.from_store(store, cache_dir=cache)
+    assert [m.entity_id for m in first.match("Damavandian Ghassem")] == ["t-1"]
+    saved = list(cache.glob("*.idx"))
+    assert len(saved) == 1
+    again = Screener.from_store(store, cache_dir=cache)
+    hit = again.match("Quds Aviation Industries")[0]
+    assert hit.entity_id == "t-2" and hit.source == "ftm" and hit.entity is not None
+    saved[0].write_bytes(b"not a pickle")
+    rebuilt = Screener.from_store(store, cache_dir=cache)
+    assert rebuilt.match("Damavandian Ghassem")[0].entity_id == "t-1"
+    assert screener_sources(rebuilt) == {"ftm"}
+
+
+def screener_sources(screener: Screener) -> set[str]:
+    return set(screener.sources)
