@@ -18,14 +18,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## demo: load the bundled OFAC sample offline, show what is active and look up a name
+## demo: load the bundled OFAC sample offline, look up a party and screen a few names
 demo: $(STAMP)
 	@echo "== redline demo (data in $(DEMO_HOME); the bundled list is a SAMPLE, not for compliance use)"
 	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline lists load us-ofac-sdn --sample
 	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline lists status
 	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline entities search "qods aviation"
-	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline entities search "damavandian"
 	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline entities show ofac-16418
+	@echo "== screening: other spellings, other scripts, explained"
+	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline match "Quds Aviation Industries" --schema Company
+	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline match "قاسم دماوندیان" --schema Person
+	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline match "Abdollah Merhabi" --schema Person --birth-date 1961-12-22
+	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline match "Kahraba" --schema Company
 
 ## test: lint, type-check and run the whole test suite
 test: lint typecheck unit

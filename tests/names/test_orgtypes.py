@@ -182,7 +182,7 @@ _PIECES = st.sampled_from(
     [
         "Ltd", "S.A.", "sa", "de", "CV", "Sp.", "z", "o.o.", "GmbH", "&", "Co", "AS", "(",
         ")", "«", "»", "Foo", "Bar", "Asda", "k", "s", "a", ",", ".", "ООО", "有限公司",
-        "בע\"מ", "Pvt", "(T)", "Inc", "KG", "i", "S.n.c.", "di",
+        "בע\"מ", "Pvt", "(T)", "Inc", "KG", "i", "S.n.c.", "di", "Sa", "Chao", "ChAO", "As",
     ]
 )  # fmt: skip
 

@@ -136,10 +136,18 @@ def _alts_pair(qu: Unit, cu: Unit) -> float:
     return best
 
 
+#: Cap on a match that differs only in vowels (Qods/Quds): below a same-sound match.
+VOWEL_ONLY = 0.92
+
+
 def _similarities(query: NameForm, candidate: NameForm) -> npt.NDArray[np.float64]:
     """Similarity of every query unit with every candidate unit."""
     qus, cus = query.units, candidate.units
     sim = _edit_matrix(query.unit_keys, candidate.unit_keys, query.unit_lens, candidate.unit_lens)
+    vowels = _edit_matrix(
+        query.unit_vowel_keys, candidate.unit_vowel_keys, query.unit_lens, candidate.unit_lens
+    )
+    sim = np.maximum(sim, vowels * VOWEL_ONLY)
     if query.special_units or candidate.special_units:
         cells = {(i, j) for i in query.special_units for j in range(len(cus))}
         cells.update((i, j) for j in candidate.special_units for i in range(len(qus)))
@@ -198,6 +206,8 @@ def _how(qu: Unit, cu: Unit, value: float) -> str:
         return "same"
     if qu.key == cu.key:
         return "same sound"
+    if value == VOWEL_ONLY:
+        return "vowels differ"
     if qu.concept is not None and qu.concept == cu.concept and value <= 0.95:
         return f"same meaning ({qu.concept.lower()})"
     if (len(qu.text) == 1 or len(cu.text) == 1) and value == 0.8:

@@ -22,7 +22,7 @@ from functools import lru_cache
 from redline.names import annotations as variants
 from redline.names import numbers, orgtypes, translit, vocab
 from redline.names.normalise import clean_name, fold_latin, tokenize
-from redline.names.phonetics import phonetic_key, skeleton
+from redline.names.phonetics import phonetic_key, skeleton, vowel_key
 
 #: Schemata whose names are organisations (legal forms and business words apply).
 ORG_SCHEMATA = frozenset({"Organization", "Company", "PublicBody", "LegalEntity"})
@@ -170,6 +170,7 @@ class NameForm:
     unit_keys: tuple[str, ...]
     unit_skels: tuple[str, ...]
     unit_lens: tuple[int, ...]
+    unit_vowel_keys: tuple[str, ...]
     special_units: tuple[int, ...]
     multi_units: tuple[int, ...]
 
@@ -222,7 +223,7 @@ def _form(text: str, variant_kind: str, kind: str) -> NameForm | None:
     legal: tuple[orgtypes.LegalForm, ...] = ()
     if kind in ("Vessel", "Airplane"):
         text, _prefix = variants.strip_vessel_prefix(text)
-    if kind != "Person":
+    if kind not in ("Person", "Vessel", "Airplane"):
         stripped, legal = orgtypes.strip_legal_forms(text)
         # A name that is nothing but a legal form ("Ltd") keeps its words.
         if tokenize(stripped):
@@ -259,6 +260,7 @@ def _form(text: str, variant_kind: str, kind: str) -> NameForm | None:
         tuple(u.key for u in units),
         tuple(u.skel for u in units),
         tuple(max(len(u.key), 1) for u in units),
+        tuple(vowel_key(u.key) for u in units),
         tuple(i for i, u in enumerate(units) if u.special),
         tuple(i for i, u in enumerate(units) if u.multi),
     )
@@ -266,9 +268,11 @@ def _form(text: str, variant_kind: str, kind: str) -> NameForm | None:
 
 @lru_cache(maxsize=200_000)
 def _tokens(raw: str, folded: str, kind: str, trailing: bool) -> tuple[Token, ...]:
-    number = numbers.parse_number(raw, roman_i=trailing and kind != "Person")
-    if number is None and kind == "Person":
-        number = None
+    # A person's name words are never numbers ("Xi", "Vi", "Otto", "Dos"); digits are.
+    if kind == "Person":
+        number = numbers.parse_number(raw) if raw.isdecimal() else None
+    else:
+        number = numbers.parse_number(raw, roman_i=trailing)
     if number is not None:
         return (Token(number, (), number, number, False, number, None, False),)
     concept = None

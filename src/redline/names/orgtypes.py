@@ -146,7 +146,9 @@ _ATOM = re.compile(
 _SPLIT = re.compile(f"({_ATOM.pattern})")
 _ATOM_CHAR = re.compile(r"[^\W_]")
 _MAX_GAP = 4
-"""Most characters of punctuation and space between two atoms of one form ("), ")."""
+"""Most characters between the "(" of "(T) Ltd" and its first letter. Between the atoms
+of one form any run of spaces and punctuation is allowed: tidying the rest of a name
+shortens such runs, and a limit would make stripping twice strip more."""
 
 _ANY, _START, _END = 4, 2, 1
 _POSITIONS = {"any": _ANY | _START | _END, "edge": _START | _END, "start": _START, "end": _END}
@@ -157,6 +159,7 @@ class _Entry:
     form: LegalForm
     where: int
     paren: bool  # the form is only itself after "(": "(T) Ltd", not "T Ltd"
+    caps: bool  # also a word or a name: needs two capitals in a mixed-case name
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,20 +182,20 @@ def _atoms(folded: str) -> list[str]:
 @cache
 def _table() -> _Table:
     text = resources.files("redline.names").joinpath("data/org_types.tsv").read_text("utf-8")
-    rows: list[tuple[str, str, str, int]] = []
+    rows: list[tuple[str, str, str, int, bool]] = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        form, cls, regions, position = line.split("\t")
-        if cls not in CLASSES or position not in _POSITIONS:
+        form, cls, regions, position, *flags = line.split("\t")
+        if cls not in CLASSES or position not in _POSITIONS or flags not in ([], ["caps"]):
             raise ValueError(f"org_types.tsv: bad row {line!r}")
-        rows.append((form, cls, regions, _POSITIONS[position]))
+        rows.append((form, cls, regions, _POSITIONS[position], bool(flags)))
 
-    by_key: dict[str, list[tuple[str, str, str, int, bool]]] = {}
+    by_key: dict[str, list[tuple[str, str, str, int, bool, bool]]] = {}
     exact: dict[str, _Entry] = {}
     unspaced_forms: list[str] = []
     max_atoms = 1
-    for form, cls, regions, where in rows:
+    for form, cls, regions, where, caps in rows:
         folded = fold_text(form)
         atoms = _atoms(folded)
         if not atoms:
@@ -201,7 +204,7 @@ def _table() -> _Table:
         if _UNSPACED.search(folded):
             unspaced_forms.append(folded)
         key = "".join(atoms)
-        by_key.setdefault(key, []).append((form, cls, regions, where, paren))
+        by_key.setdefault(key, []).append((form, cls, regions, where, paren, caps))
         max_atoms = max(max_atoms, len(atoms))
 
     keys: dict[str, _Entry] = {}
@@ -209,23 +212,24 @@ def _table() -> _Table:
         # The first row names the form and its class; regions add up; a key is only as
         # free in position as its most restricted spelling.
         regions_all: list[str] = []
-        for _, _, regions, _, _ in group:
+        for _, _, regions, _, _, _ in group:
             for region in regions.split(","):
                 if region not in regions_all:
                     regions_all.append(region)
         if "intl" in regions_all and len(regions_all) > 1:
             regions_all = ["intl"]
         where_all = _ANY | _START | _END
-        for _, _, _, where, _ in group:
+        for _, _, _, where, _, _ in group:
             where_all &= where
         first = group[0]
         merged = LegalForm(first[0], first[1], ",".join(regions_all))
-        keys[key] = _Entry(merged, where_all, all(g[4] for g in group))
-        for form, cls, regions, where, paren in group:
+        caps_all = any(g[5] for g in group)
+        keys[key] = _Entry(merged, where_all, all(g[4] for g in group), caps_all)
+        for form, cls, regions, where, paren, caps in group:
             surface = _surface(fold_text(form))
             if surface not in exact:
                 own = LegalForm(form, cls, regions if cls != first[1] else merged.region)
-                exact[surface] = _Entry(own, where, paren)
+                exact[surface] = _Entry(own, where, paren, caps)
 
     prefixes = {key[:i] for key in keys for i in range(1, len(key) + 1)}
     unspaced = None
@@ -260,53 +264,40 @@ _MAX_PASSES = 8
 _Match = tuple[int, int, _Entry]
 
 
-def _find(folded: str, table: _Table) -> list[_Match]:
-    """Leftmost-longest forms in ``folded`` as (start, end, entry), in text order."""
+def _find(text: str, folded: str, table: _Table) -> list[_Match]:
+    """Leftmost-longest forms in ``folded`` (the fold of ``text``) as (start, end,
+    entry), in text order."""
     found: list[_Match] = []
     # [gap, atom, gap, atom, ..., gap]: atom k is parts[2k + 1].
     parts = _SPLIT.split(folded)
     count = len(parts) // 2
-    keys, prefixes, exact = table.keys, table.prefixes, table.exact
+    keys, prefixes = table.keys, table.prefixes
     i = 0
     while i < count:
         atom = parts[2 * i + 1]
         if atom not in prefixes:
             i += 1
             continue
-        best = i if atom in keys else -1
+        ends = [i] if atom in keys else []
         joined = atom
         j = i + 1
         while j < count and j - i < table.max_atoms:
-            if len(parts[2 * j]) > _MAX_GAP:
-                break
             joined += parts[2 * j + 1]
             if joined not in prefixes:
                 break
             if joined in keys:
-                best = j
+                ends.append(j)
             j += 1
-        if best < 0:
+        # The longest spelling that is acceptable here: "sa S" is not "SAS" but "sa".
+        match = None
+        for best in reversed(ends):
+            match = _candidate(text, folded, parts, i, best, table)
+            if match is not None:
+                break
+        if match is None:
             i += 1
             continue
-        start = sum(len(p) for p in parts[: 2 * i + 1])
-        stop = start + sum(len(p) for p in parts[2 * i + 1 : 2 * best + 2])
-        key = "".join(parts[2 * i + 1 : 2 * best + 2 : 2])
-        if stop < len(folded) and folded[stop] == ".":
-            stop += 1
-        entry = exact.get(_surface(folded[start:stop]))
-        if entry is None:
-            entry = keys[key]
-            if entry.where & _ANY == 0 and best > i and "." in folded[start:stop]:
-                # "S. K." spelled out with dots and no exact spelling in the table is
-                # more likely someone's initials: only at the end of a name.
-                entry = _Entry(entry.form, entry.where & _END, entry.paren)
-        if entry.paren:
-            paren = folded.rfind("(", max(0, start - _MAX_GAP), start)
-            if paren < 0:
-                i += 1
-                continue
-            start = paren
-        found.append((start, stop, entry))
+        found.append(match)
         i = best + 1
     if table.unspaced is not None and _UNSPACED.search(folded):
         for m in table.unspaced.finditer(folded):
@@ -317,6 +308,40 @@ def _find(folded: str, table: _Table) -> list[_Match]:
                 found.append((m.start(), m.end(), entry))
         found.sort(key=lambda f: f[0])
     return found
+
+
+def _candidate(
+    text: str, folded: str, parts: list[str], first: int, last: int, table: _Table
+) -> _Match | None:
+    """The form spelled by atoms ``first`` … ``last``, or None where its spelling rules it
+    out (a word-like form written as a word, a "(T) Ltd" without its parenthesis)."""
+    start = len("".join(parts[: 2 * first + 1]))
+    stop = start + len("".join(parts[2 * first + 1 : 2 * last + 2]))
+    if stop < len(folded) and folded[stop] == ".":
+        stop += 1
+    entry = table.exact.get(_surface(folded[start:stop]))
+    if entry is None:
+        entry = table.keys["".join(parts[2 * first + 1 : 2 * last + 2 : 2])]
+        if entry.where & _ANY == 0 and last > first and "." in folded[start:stop]:
+            # "S. K." spelled out with dots and no exact spelling in the table is more
+            # likely someone's initials: only at the end of a name.
+            entry = _Entry(entry.form, entry.where & _END, entry.paren, entry.caps)
+    if entry.caps and _too_few_capitals(text, start, stop):
+        return None
+    if entry.paren:
+        paren = folded.rfind("(", max(0, start - _MAX_GAP), start)
+        if paren < 0:
+            return None
+        start = paren
+    return (start, stop, entry)
+
+
+def _too_few_capitals(text: str, start: int, stop: int) -> bool:
+    """Whether a form that is also a word is written like a capitalised word here
+    ("Chao", "Sia", "As"), not as a form ("ChAO", "SIA", "AS"). Lower case tells nothing
+    ("chao" counts): the decision rests on the form's own letters, so that stripping
+    other forms never changes it."""
+    return sum(1 for ch in text[start:stop] if ch.isupper()) == 1
 
 
 def _only_separators(folded: str, start: int, end: int) -> bool:
@@ -382,7 +407,7 @@ def _tidy(text: str) -> str:
 def _strip_once(text: str) -> tuple[str, tuple[LegalForm, ...], bool]:
     folded = fold_text(text)
     table = _table()
-    found = _find(folded, table)
+    found = _find(text, folded, table)
     if not found:
         return text, (), False
     chosen, again = _select(folded, found)

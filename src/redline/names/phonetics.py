@@ -4,7 +4,7 @@ Two keys, for two jobs:
 
 * :func:`phonetic_key` folds the spelling variants that transliteration and
   romanisation produce between Latin spellings of one name (kh/h, zh/j, ph/f, w/v,
-  y/i, ee/i, doubled letters, c/k/s, x/ks, q/k, ts/tz/z/s). Two spellings with one key
+  y/i, ee/i, doubled letters, c/k/s, x/ks, gh/q/k, ts/tz/z/s). Two spellings with one key
   are the same name written by two clerks: Zavyalov/Zavjalov, Kharitonov/Haritonov,
   Levitsky/Levitskiy, Shabbir/Shabir.
 * :func:`skeleton` keeps only consonant classes (vowels, h, w, y dropped; b/p/f/v,
@@ -26,7 +26,7 @@ _KEY_RULES: tuple[tuple[str, str], ...] = (
     ("zh", "j"),
     ("dj", "j"),
     ("kh", "h"),
-    ("gh", "g"),
+    ("gh", "k"),
     ("ph", "f"),
     ("ck", "k"),
     ("tz", "s"),
@@ -123,3 +123,13 @@ def skeleton(token: str) -> str:
     # Collapse doubled letters before the vowels go, so that "kokhvei" keeps both k's
     # (כוכבי is k-v-k-b-y) while "Shabbir" and "Shabir" agree.
     return _DOUBLES.sub(r"\1", text).translate(_SKELETON_MAP)
+
+
+_VOWELS = str.maketrans({"o": "u"})
+
+
+def vowel_key(key: str) -> str:
+    """A phonetic key with o and u made one: Qods/Quds, Yusuf/Yosuf differ only in the
+    vowel that transliterations of Arabic, Persian and Russian choose freely. Other
+    vowels stay apart: Pier and Peer, Exports and Experts are different words."""
+    return _DOUBLES.sub(r"\1", key.translate(_VOWELS))
