@@ -105,7 +105,7 @@ def skeleton_similarity(a: str, b: str) -> float:
     distance = OSA.distance(a, b)
     if distance > longest // 4:
         return 0.0
-    return SKELETON_EQUAL[4] - 0.1 * distance
+    return SKELETON_EQUAL[4] - 0.07 * distance
 
 
 def _skeleton_pair(qu: Unit, cu: Unit) -> float:
@@ -136,6 +136,8 @@ def _alts_pair(qu: Unit, cu: Unit) -> float:
     return best
 
 
+#: Added to the similarity of a transliterated word and a Latin one.
+CROSS_SCRIPT_BONUS = 0.08
 #: Cap on a match that differs only in vowels (Qods/Quds): below a same-sound match.
 VOWEL_ONLY = 0.92
 
@@ -189,7 +191,9 @@ def _cross_script(qu: Unit, cu: Unit) -> float:
             letters = 1.0 - distance / longest
             consonants = skeleton_similarity(skeleton(x), skeleton(y))
             best = max(best, 0.5 * letters + 0.5 * consonants)
-    return best
+    # A transliteration is one convention of several: what survives of the word after
+    # it counts for more than the same edits between two Latin spellings.
+    return min(0.97, best + CROSS_SCRIPT_BONUS) if best else 0.0
 
 
 def _initial(qu: Unit, cu: Unit, value: float) -> float:
