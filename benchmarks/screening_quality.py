@@ -530,7 +530,7 @@ def record_results(results: dict[str, Any]) -> None:
             )
         for mode, d in far.items():
             top = "; ".join(
-                f"{t['caption']} [{t['source']}] ×{t['hits']} (e.g. {t['example_queries'][0]})"
+                f"{t['caption']} (`{t['entity_id']}`) ×{t['hits']} (e.g. {t['example_queries'][0]})"
                 for t in d["top_hit_names"][:20]
             )
             lines += ["", f"Most frequent hits ({mode.replace('_', ' ')}): {top or 'none'}."]
