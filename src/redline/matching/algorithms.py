@@ -8,6 +8,7 @@ Search tool for users who must show parity with it.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from redline.errors import ConfigError
@@ -53,7 +54,7 @@ NAME_KIND_WEIGHTS = {"name": 1.0, "alias": 1.0, "former": 0.95, "weak": 0.85}
 
 
 @dataclass(frozen=True)
-class Algorithm:
+class Algorithm(ABC):
     """Base of all algorithms: compares two profiles into a :class:`Result`."""
 
     name: str = ""
@@ -62,9 +63,28 @@ class Algorithm:
     description: str = ""
     names: NameConfig = field(default_factory=NameConfig)
 
+    #: Whether a match on an alias, former name or weak alias counts less.
+    weigh_name_kinds: bool = True
+
+    @abstractmethod
     def name_score(self, query: NameEntry, candidate: NameEntry) -> tuple[float, str, str, str]:
         """Score one query name against one candidate name: (score, detail, q, c)."""
-        raise NotImplementedError
+
+    def best_name(self, query: Profile, candidate: Profile) -> Explanation:
+        """The best-scoring pair of names of two profiles, as the name_match feature."""
+        best = (0.0, "no comparable names", "", "")
+        best_kind = "name"
+        for q in query.names:
+            for c in candidate.names:
+                scored = self.name_score(q, c)
+                factor = NAME_KIND_WEIGHTS.get(c.prop, 1.0) if self.weigh_name_kinds else 1.0
+                if scored[0] * factor > best[0]:
+                    best = (scored[0] * factor, scored[1], scored[2], scored[3])
+                    best_kind = c.prop
+        name_score, detail, qname, cname = best
+        if self.weigh_name_kinds and best_kind != "name" and name_score > 0:
+            detail += f" [{best_kind} name x{NAME_KIND_WEIGHTS.get(best_kind, 1.0):.2f}]"
+        return Explanation("name_match", name_score, detail, qname, cname)
 
     def compare(self, query: Profile, candidate: Profile) -> Result:
         """Score a query against a candidate with every feature, and explain it."""
@@ -73,19 +93,9 @@ class Algorithm:
                 0.0,
                 (Explanation("schema", 0.0, f"{query.schema} cannot match {candidate.schema}"),),
             )
-        best = (0.0, "no comparable names", "", "")
-        best_kind = "name"
-        for q in query.names:
-            for c in candidate.names:
-                scored = self.name_score(q, c)
-                weighted = scored[0] * NAME_KIND_WEIGHTS.get(c.prop, 1.0)
-                if weighted > best[0]:
-                    best = (weighted, scored[1], scored[2], scored[3])
-                    best_kind = c.prop
-        name_score, detail, qname, cname = best
-        if best_kind != "name" and name_score > 0:
-            detail += f" [{best_kind} name x{NAME_KIND_WEIGHTS.get(best_kind, 1.0):.2f}]"
-        explanations = [Explanation("name_match", name_score, detail, qname, cname)]
+        name = self.best_name(query, candidate)
+        name_score, qname, cname = name.score, name.query, name.candidate
+        explanations = [name]
         score = name_score
         ident = features.identifier(query, candidate)
         if ident is not None:
@@ -131,6 +141,7 @@ class Ofac(Algorithm):
 
     name: str = "ofac"
     version: str = "1"
+    weigh_name_kinds: bool = False
     # 80 is the lowest setting of OFAC's own score slider that its users work with.
     threshold: float = 0.8
     description: str = (
@@ -144,15 +155,11 @@ class Ofac(Algorithm):
         return score, f"OFAC-style score {score * 100:.0f}", query.text, candidate.text
 
     def compare(self, query: Profile, candidate: Profile) -> Result:
+        """The name score alone: OFAC's tool ignores every other attribute."""
         if not features.schemata_compatible(query.schema, candidate.schema):
             return Result(0.0, (Explanation("schema", 0.0, "schemata differ"),))
-        best = (0.0, "", "", "")
-        for q in query.names:
-            for c in candidate.names:
-                scored = self.name_score(q, c)
-                if scored[0] > best[0]:
-                    best = scored
-        return Result(best[0], (Explanation("name_match", *best),), best[2], best[3])
+        name = self.best_name(query, candidate)
+        return Result(name.score, (name,), name.query, name.candidate)
 
 
 ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (RedlineV1(), Ofac())}
