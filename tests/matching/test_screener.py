@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from redline.entities import Entity
 from redline.errors import ConfigError
+from redline.matching.algorithms import RedlineV1
+from redline.matching.profile import Profile
 from redline.matching.screener import Screener
+from redline.names.units import FormBlock, IntArray
 from redline.settings import Settings
 from redline.store import Store
 from tests.conftest import write_ftm
@@ -140,3 +144,32 @@ def test_from_store_saves_and_reuses_the_index(
 
 def screener_sources(screener: Screener) -> set[str]:
     return set(screener.sources)
+
+
+class _Unbounded(RedlineV1):
+    """redline-v1 without the upper bound: every candidate is aligned."""
+
+    def score_bounds(self, query: Profile, names: FormBlock, owners: IntArray, count: int) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Qassem Damavandian",
+        "قاسم دماوندیان",
+        "Abdolah Merhabi",
+        "Quds Aviation Industries",
+        "Ali Karimi",
+        "Ivan Petrov Smirnov",
+        "Iran Shahed",
+        "Olga",
+    ],
+)
+@pytest.mark.parametrize("threshold", [0.0, 0.5, 0.8])
+def test_skipping_by_bound_changes_no_result(
+    screener: Screener, query: str, threshold: float
+) -> None:
+    bounded = screener.match(query, threshold=threshold, limit=50)
+    plain = replace(screener, algorithm=_Unbounded()).match(query, threshold=threshold, limit=50)
+    assert [(m.entity_id, m.score) for m in bounded] == [(m.entity_id, m.score) for m in plain]

@@ -11,11 +11,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from redline.errors import ConfigError
 from redline.matching import features
-from redline.matching.compare import NameConfig, NameMatch, compare_names
+from redline.matching.compare import NameConfig, NameMatch, compare_names, upper_bounds
 from redline.matching.ofac_name import ofac_name_score
 from redline.matching.profile import NameEntry, Profile
+from redline.names.units import FloatArray, FormBlock, IntArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,14 @@ class Algorithm(ABC):
             detail += f" [{best_kind} name x{NAME_KIND_WEIGHTS.get(best_kind, 1.0):.2f}]"
         return Explanation("name_match", name_score, detail, qname, cname)
 
+    def score_bounds(
+        self, query: Profile, names: FormBlock, owners: IntArray, count: int
+    ) -> FloatArray | None:
+        """Per candidate, a score :meth:`compare` cannot exceed through the names (an
+        identifier match aside), or None when the algorithm cannot say. ``names`` holds
+        the analysed names of ``count`` candidates; ``owners`` says whose each one is."""
+        return None
+
     def compare(self, query: Profile, candidate: Profile) -> Result:
         """Score a query against a candidate with every feature, and explain it."""
         if not features.schemata_compatible(query.schema, candidate.schema):
@@ -133,6 +144,20 @@ class RedlineV1(Algorithm):
         if best is None:
             return 0.0, "no comparable names", query.text, candidate.text
         return best.score, best.detail(), query.text, candidate.text
+
+    def score_bounds(
+        self, query: Profile, names: FormBlock, owners: IntArray, count: int
+    ) -> FloatArray | None:
+        """All candidates' names at once against each query name (see
+        :func:`~redline.matching.compare.upper_bounds`), plus the most the secondary
+        features could add."""
+        out = np.zeros(count)
+        if names.size:
+            for entry in query.names:
+                for form in entry.forms:
+                    np.maximum.at(out, owners, upper_bounds(form, names, self.names))
+        result: FloatArray = out + features.MAX_BONUS
+        return result
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,8 @@
 The score of a name pair is a weighted share of aligned words:
 
 * every word of one name is paired with at most one word (or a run of up to three
-  adjacent words, for names spaced differently) of the other, best pairs first;
-* a pair's similarity is the best of: equal readings (1.0), equal phonetic keys (0.97),
-  a translation of the same business word (0.95), an edit-distance similarity of the
-  phonetic keys that falls off a cliff past a length-dependent number of edits, and for
-  Arabic-, Persian- and Hebrew-script words the similarity of consonant skeletons,
-  capped lower because vowel-less writing proves less;
+  adjacent words, for names spaced differently) of the other, best pairs first, by the
+  word similarities of :mod:`redline.matching.similarity`;
 * unpaired words count against the score. Words left over on both sides are different
   words and count in full; words only one side has count fully for the query and by
   ``extra_candidate`` for the listed name (whose middle names a screener rarely knows);
@@ -16,8 +12,9 @@ The score of a name pair is a weighted share of aligned words:
 * different numbers ("Sino Iron I" / "II", "No. 8" / "No. 6"), incompatible legal forms
   of two jurisdictions and a match through a former name multiply the score down.
 
-All word pairs of two names are measured in one call into rapidfuzz's C++ code, so a
-name pair costs a few microseconds.
+When a query is screened against many listed names, :func:`upper_bounds` first says,
+from the word similarities alone, how high each name could possibly score; only names
+that could reach the threshold are aligned.
 """
 
 from __future__ import annotations
@@ -25,13 +22,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from rapidfuzz.distance import OSA
-from rapidfuzz.process import cdist
 
+from redline.matching.similarity import (
+    INITIAL,
+    SKELETON_EQUAL,
+    VOWEL_ONLY,
+    pair_similarity,
+    unit_similarity,
+)
 from redline.names import orgtypes
-from redline.names.analysis import NameForm, Unit
-from redline.names.phonetics import phonetic_key, skeleton
+from redline.names.analysis import NameForm
+from redline.names.units import END, START, FloatArray, FormBlock, Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,143 +68,6 @@ class NameMatch:
         return text
 
 
-def _cliff_table(size: int = 1024) -> npt.NDArray[np.int32]:
-    """Edits allowed, by word length, before a pair stops counting as one word."""
-    table = np.zeros(size, dtype=np.int32)
-    for length in range(size):
-        table[length] = 0 if length <= 3 else 1 if length <= 5 else 2 if length <= 9 else 3
-    return table
-
-
-_CLIFF = _cliff_table()
-#: Similarity kept past the cliff: still a hint, never a match on its own.
-CLIFF_FACTOR = 0.6
-#: Similarity of equal consonant skeletons (vowel-less scripts), by skeleton length.
-SKELETON_EQUAL = (0.0, 0.75, 0.85, 0.9, 0.93)
-
-
-def _edit_matrix(
-    left: tuple[str, ...], right: tuple[str, ...], lens_l: tuple[int, ...], lens_r: tuple[int, ...]
-) -> npt.NDArray[np.float64]:
-    distance = cdist(left, right, scorer=OSA.distance, dtype=np.int32)
-    longest = np.maximum.outer(np.asarray(lens_l), np.asarray(lens_r))
-    sim = 1.0 - distance / longest
-    past: npt.NDArray[np.float64] = np.where(
-        distance > _CLIFF[np.minimum(longest, 1023)], sim * CLIFF_FACTOR, sim
-    )
-    return past
-
-
-def skeleton_similarity(a: str, b: str) -> float:
-    """Similarity of two consonant skeletons, capped below a letter-level match."""
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return SKELETON_EQUAL[min(len(a), 4)]
-    longest = max(len(a), len(b))
-    if longest <= 3:
-        return 0.0
-    distance = OSA.distance(a, b)
-    if distance > longest // 4:
-        return 0.0
-    return SKELETON_EQUAL[4] - 0.07 * distance
-
-
-def _skeleton_pair(qu: Unit, cu: Unit) -> float:
-    best = skeleton_similarity(qu.skel, cu.skel)
-    if qu.bare_skel and not cu.abjad:
-        best = max(best, skeleton_similarity(qu.bare_skel, cu.skel))
-    if cu.bare_skel and not qu.abjad:
-        best = max(best, skeleton_similarity(qu.skel, cu.bare_skel))
-    return best
-
-
-def _alts_pair(qu: Unit, cu: Unit) -> float:
-    """Best similarity over the other readings (Korean, Japanese, Hebrew variants)."""
-    best = 0.0
-    for x in (qu.text, *qu.alts):
-        for y in (cu.text, *cu.alts):
-            kx, ky = phonetic_key(x), phonetic_key(y)
-            if kx == ky:
-                return 0.97
-            longest = max(len(kx), len(ky), 1)
-            distance = OSA.distance(kx, ky)
-            sim = 1.0 - distance / longest
-            if distance > _CLIFF[min(longest, 1023)]:
-                sim *= CLIFF_FACTOR
-            best = max(best, sim)
-            if qu.abjad or cu.abjad:
-                best = max(best, skeleton_similarity(skeleton(x), skeleton(y)))
-    return best
-
-
-#: Added to the similarity of a transliterated word and a Latin one.
-CROSS_SCRIPT_BONUS = 0.08
-#: Cap on a match that differs only in vowels (Qods/Quds): below a same-sound match.
-VOWEL_ONLY = 0.92
-
-
-def _similarities(query: NameForm, candidate: NameForm) -> npt.NDArray[np.float64]:
-    """Similarity of every query unit with every candidate unit."""
-    qus, cus = query.units, candidate.units
-    sim = _edit_matrix(query.unit_keys, candidate.unit_keys, query.unit_lens, candidate.unit_lens)
-    vowels = _edit_matrix(
-        query.unit_vowel_keys, candidate.unit_vowel_keys, query.unit_lens, candidate.unit_lens
-    )
-    sim = np.maximum(sim, vowels * VOWEL_ONLY)
-    if query.special_units or candidate.special_units:
-        cells = {(i, j) for i in query.special_units for j in range(len(cus))}
-        cells.update((i, j) for j in candidate.special_units for i in range(len(qus)))
-        for i, j in cells:
-            sim[i, j] = _special_pair(qus[i], cus[j], float(sim[i, j]))
-    if query.multi_units and candidate.multi_units:
-        sim[np.ix_(query.multi_units, candidate.multi_units)] = 0.0
-    return sim
-
-
-def _special_pair(qu: Unit, cu: Unit, value: float) -> float:
-    if qu.number is not None or cu.number is not None:
-        return 1.0 if qu.number == cu.number else 0.0
-    if len(qu.text) == 1 or len(cu.text) == 1:
-        return _initial(qu, cu, value)
-    if qu.concept is not None and qu.concept == cu.concept:
-        value = max(value, 0.95)
-    if qu.alts or cu.alts:
-        value = max(value, _alts_pair(qu, cu))
-    if qu.abjad or cu.abjad:
-        value = max(value, _skeleton_pair(qu, cu))
-    if qu.native != cu.native:
-        value = max(value, _cross_script(qu, cu))
-    return value
-
-
-def _cross_script(qu: Unit, cu: Unit) -> float:
-    """A transliterated word against a Latin one: the transliteration is one convention
-    of several, so vowels count half and one more edit is forgiven than between two
-    Latin spellings ("mirskaya" for Мирская meets "Mirska")."""
-    best = 0.0
-    for x in (qu.text, *qu.alts):
-        for y in (cu.text, *cu.alts):
-            kx, ky = phonetic_key(x), phonetic_key(y)
-            longest = max(len(kx), len(ky), 1)
-            distance = OSA.distance(kx, ky)
-            if distance > _CLIFF[min(longest, 1023)] + 1:
-                continue
-            letters = 1.0 - distance / longest
-            consonants = skeleton_similarity(skeleton(x), skeleton(y))
-            best = max(best, 0.5 * letters + 0.5 * consonants)
-    # A transliteration is one convention of several: what survives of the word after
-    # it counts for more than the same edits between two Latin spellings.
-    return min(0.97, best + CROSS_SCRIPT_BONUS) if best else 0.0
-
-
-def _initial(qu: Unit, cu: Unit, value: float) -> float:
-    short, long_ = (qu.text, cu.text) if len(qu.text) == 1 else (cu.text, qu.text)
-    if long_.startswith(short) and not qu.multi and not cu.multi:
-        return max(value, 0.8)
-    return value if len(long_) == 1 else 0.0
-
-
 def _how(qu: Unit, cu: Unit, value: float) -> str:
     if qu.number is not None:
         return "same number"
@@ -214,7 +79,7 @@ def _how(qu: Unit, cu: Unit, value: float) -> str:
         return "vowels differ"
     if qu.concept is not None and qu.concept == cu.concept and value <= 0.95:
         return f"same meaning ({qu.concept.lower()})"
-    if (len(qu.text) == 1 or len(cu.text) == 1) and value == 0.8:
+    if (len(qu.text) == 1 or len(cu.text) == 1) and value == INITIAL:
         return "initial"
     if (qu.abjad or cu.abjad) and value <= SKELETON_EQUAL[4]:
         return "consonants"
@@ -225,7 +90,12 @@ def _how(qu: Unit, cu: Unit, value: float) -> str:
 
 def compare_names(query: NameForm, candidate: NameForm, config: NameConfig) -> NameMatch:
     """Score how well two analysed names agree, with the alignment that explains it."""
-    sim = _similarities(query, candidate)
+    sim = pair_similarity(query.table, candidate.table, query.units, candidate.units)
+    return align(query, candidate, sim, config)
+
+
+def align(query: NameForm, candidate: NameForm, sim: FloatArray, config: NameConfig) -> NameMatch:
+    """Pair the words of two names best first, given the similarity of every unit pair."""
     qus, cus = query.units, candidate.units
     rows, cols = np.nonzero(sim >= config.min_pair)
     order = sorted(
@@ -313,8 +183,13 @@ def _joined_sim(query: NameForm, candidate: NameForm) -> float:
     """The names run together without spaces: "GroupeDiarraImportExport" is "Groupe
     Diarra Import Export". Counted only when the names are spaced differently (their word
     counts differ) and nearly equal, since long strings hide a different short word."""
-    a, b = query.joined, candidate.joined
-    if not a or not b or len(query.tokens) == len(candidate.tokens):
+    if len(query.tokens) == len(candidate.tokens):
+        return 0.0
+    return _joined_strings(query.joined, candidate.joined)
+
+
+def _joined_strings(a: str, b: str) -> float:
+    if not a or not b:
         return 0.0
     longest = max(len(a), len(b))
     distance = OSA.distance(a, b, score_cutoff=2)
@@ -325,3 +200,55 @@ def _joined_sim(query: NameForm, candidate: NameForm) -> float:
 
 def _label(form: NameForm, unit: Unit) -> str:
     return " ".join(t.text for t in form.tokens[unit.start : unit.end])
+
+
+def upper_bounds(query: NameForm, block: FormBlock, config: NameConfig) -> FloatArray:
+    """For each name of ``block``, a score :func:`compare_names` cannot exceed, computed
+    for all of them at once from the word similarities, without aligning.
+
+    Every aligned pair is worth its similarity times the weights of its words, so each
+    word can bring at most its weight times its best similarity with any word of the
+    other name (below ``min_pair`` a word cannot be aligned at all). Left-over words add
+    nothing to the aligned share and at least their weight times ``extra_query`` or
+    ``extra_candidate`` to the total. Numbers, legal forms and former names only
+    multiply the score down. Only names run together ("same letters, spaced apart") can
+    score otherwise, and they are measured directly.
+    """
+    if block.size == 0:
+        return np.zeros(0)
+    sim = unit_similarity(query.table, block.table)
+    sim = np.where(sim >= config.min_pair, sim, 0.0)
+    unit_starts = np.concatenate(([0], np.cumsum(block.unit_counts)[:-1]))
+    token_starts = np.concatenate(([0], np.cumsum(block.token_counts)[:-1]))
+    # Query words: the best similarity of any unit holding the word, per candidate name.
+    q_ints = query.table.ints
+    q_weights = query.table.token_weights
+    positions = np.arange(len(q_weights))[:, None]
+    holds = (positions >= q_ints[:, START][None, :]) & (positions < q_ints[:, END][None, :])
+    per_name = np.maximum.reduceat(sim, unit_starts, axis=1)  # query units x names
+    best_q = np.where(holds[:, :, None], per_name[None, :, :], 0.0).max(axis=1)
+    aligned = q_weights @ best_q
+    # Candidate words: the best similarity of any unit holding the word.
+    col_best = sim.max(axis=0)
+    unit_name = np.repeat(np.arange(block.size), block.unit_counts)
+    best_c = np.zeros(int(block.token_counts.sum()))
+    starts, ends = block.table.ints[:, START], block.table.ints[:, END]
+    for step in range(3):
+        inside = starts + step < ends
+        if not inside.any():
+            break
+        where = token_starts[unit_name[inside]] + starts[inside] + step
+        np.maximum.at(best_c, where, col_best[inside])
+    weights = block.table.token_weights
+    aligned = aligned + np.add.reduceat(weights * best_c, token_starts)
+    total = q_weights.sum() * min(1.0, config.extra_query)
+    total = total + np.add.reduceat(weights, token_starts) * min(1.0, config.extra_candidate)
+    bounds: FloatArray = np.divide(aligned, total, out=np.zeros_like(aligned), where=total > 0)
+    # Names run together: only those spaced differently and of nearly equal length.
+    joined_lens = np.fromiter((len(j) for j in block.joined), np.int64, block.size)
+    spaced = (block.token_counts != len(q_weights)) & (np.abs(joined_lens - len(query.joined)) <= 2)
+    for i in np.flatnonzero(spaced).tolist():
+        joined = _joined_strings(query.joined, block.joined[i])
+        if joined > bounds[i]:
+            bounds[i] = joined
+    return np.minimum(bounds, 1.0)

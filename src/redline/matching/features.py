@@ -93,6 +93,10 @@ def identifier(query: Profile, candidate: Profile) -> Effect | None:
     return None
 
 
+#: The most the secondary features can add to a name score (same birth date, same
+#: country); screening uses it to skip names that cannot reach the threshold.
+MAX_BONUS = 0.05 + 0.02
+
 SECONDARY: tuple[tuple[str, Feature], ...] = (
     ("birth_date", birth_date),
     ("country", country),

@@ -19,16 +19,29 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 
-from redline.matching.profile import Profile
-from redline.names.analysis import NameForm
+from redline.matching.profile import NameEntry, Profile
+from redline.names.analysis import NameForm, analyse
+from redline.names.units import FormBlock, ranges
 
 #: Features in more than this share of all names carry no information for retrieval.
 COMMON_SHARE = 0.05
+#: Candidate profiles kept analysed after loading a saved index.
+HYDRATED_CACHE = 20_000
+
+
+def _strip(profile: Profile) -> Profile:
+    names = tuple(NameEntry(e.text, e.prop, ()) for e in profile.names)
+    return replace(profile, names=names)
+
+
+def _hydrate(profile: Profile) -> Profile:
+    names = tuple(NameEntry(e.text, e.prop, analyse(e.text, profile.schema)) for e in profile.names)
+    return replace(profile, names=names)
 
 
 def form_features(form: NameForm) -> set[str]:
@@ -59,7 +72,15 @@ def _alt_keys(alts: tuple[str, ...]) -> list[str]:
 
 @dataclass
 class NameIndex:
-    """The inverted index: feature → (name rows, weights), names → profiles."""
+    """The inverted index: feature → (name rows, weights), names → profiles.
+
+    It also holds every indexed name, analysed, in one :class:`FormBlock` (a profile's
+    names are contiguous, from ``profile_forms[i]``), so that a query's candidates can be
+    bounded in one pass. Saved, the profiles keep their names' text but not their
+    analysis, which a large index would spend seconds unpickling: :meth:`profile`
+    analyses a candidate's names again when it is scored (analysis is deterministic and
+    cached).
+    """
 
     profiles: list[Profile]
     form_profile: npt.NDArray[np.int32]
@@ -67,17 +88,56 @@ class NameIndex:
     rows: npt.NDArray[np.int32]
     weights: npt.NDArray[np.float32]
     idf: dict[str, float]
+    forms: FormBlock
+    profile_forms: npt.NDArray[np.int64]
+    _hydrated: dict[int, Profile] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = {k: v for k, v in self.__dict__.items() if k != "_hydrated"}
+        state["profiles"] = [_strip(p) for p in self.profiles]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._hydrated = {}
+
+    def profile(self, i: int) -> Profile:
+        """Profile ``i`` with its names analysed."""
+        profile = self.profiles[i]
+        if not profile.names or profile.names[0].forms:
+            return profile
+        done = self._hydrated.get(i)
+        if done is None:
+            if len(self._hydrated) >= HYDRATED_CACHE:
+                self._hydrated.clear()
+            done = _hydrate(profile)
+            self._hydrated[i] = done
+        return done
+
+    def names_of(self, candidates: Sequence[int]) -> tuple[FormBlock, npt.NDArray[np.int64]]:
+        """The analysed names of some profiles, and for each name whose it is (a
+        position in ``candidates``)."""
+        chosen = np.asarray(candidates, dtype=np.int64)
+        starts = self.profile_forms[chosen]
+        counts = self.profile_forms[chosen + 1] - starts
+        forms = ranges(starts, counts)
+        owners = np.repeat(np.arange(len(chosen)), counts)
+        return self.forms.take(forms), owners
 
     @classmethod
     def build(cls, profiles: Sequence[Profile]) -> NameIndex:
         """Index every name variant of every profile."""
         form_profile: list[int] = []
         form_feats: list[set[str]] = []
+        all_forms: list[NameForm] = []
+        profile_forms = [0]
         for p_index, profile in enumerate(profiles):
             for entry in profile.names:
                 for form in entry.forms:
                     form_profile.append(p_index)
                     form_feats.append(form_features(form))
+                    all_forms.append(form)
+            profile_forms.append(len(all_forms))
         count = max(len(form_feats), 1)
         df: dict[str, int] = defaultdict(int)
         for feats in form_feats:
@@ -104,6 +164,8 @@ class NameIndex:
             rows=np.asarray(rows, dtype=np.int32),
             weights=np.asarray(weights, dtype=np.float32),
             idf=idf,
+            forms=FormBlock.of(all_forms),
+            profile_forms=np.asarray(profile_forms, dtype=np.int64),
         )
 
     @property

@@ -14,6 +14,7 @@ import pickle
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -28,9 +29,11 @@ from redline.matching.profile import Profile, profile_of
 from redline.store import Store
 
 #: Bump when analysis or index layout changes, so that saved indexes are rebuilt.
-INDEX_VERSION = "1"
-#: Candidates scored per query, at least; more when a larger ``limit`` is asked for.
-MIN_CANDIDATES = 20
+INDEX_VERSION = "2"
+#: Candidates bounded per query, at least; more when a larger ``limit`` is asked for.
+#: Bounding costs little per candidate, so the net is wide: common names ("Ahmad Ali")
+#: have dozens of listed parties above the threshold.
+MIN_CANDIDATES = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,11 @@ class Screener:
         active = store.active_snapshots()
         key = hashlib.sha256(
             "|".join(
-                [INDEX_VERSION, *(f"{s.source}:{s.id}:{s.content_hash}" for s in active)]
+                [
+                    INDEX_VERSION,
+                    _code_digest(),
+                    *(f"{s.source}:{s.id}:{s.content_hash}" for s in active),
+                ]
             ).encode()
         ).hexdigest()[:24]
         path = cache_dir / f"names-{key}.idx" if cache_dir is not None else None
@@ -182,16 +189,24 @@ class Screener:
         forms = [form for entry in profile.names for form in entry.forms]
         allowed = self._allowed(profile.schema, sources)
         excluded = set(exclude)
-        found = self.index.candidates(forms, max(MIN_CANDIDATES, limit * 4), allowed)
+        found = [
+            i for i, _ in self.index.candidates(forms, max(MIN_CANDIDATES, limit * 5), allowed)
+        ]
+        # Names that cannot reach the cutoff are not aligned at all: for most queries
+        # that is every candidate, at the cost of a few matrix operations.
+        names, owners = self.index.names_of(found)
+        bounds = algo.score_bounds(profile, names, owners, len(found))
+        if bounds is not None:
+            found = [i for i, bound in zip(found, bounds.tolist(), strict=True) if bound >= cutoff]
         if profile.identifiers:
-            found.extend((i, 0.0) for i in self._by_identifier(profile, allowed))
+            found.extend(self._by_identifier(profile, allowed))
         results: list[Match] = []
         seen: set[int] = set()
-        for p_index, _ in found:
+        for p_index in found:
             if p_index in seen:
                 continue
             seen.add(p_index)
-            candidate = self.index.profiles[p_index]
+            candidate = self.index.profile(p_index)
             if candidate.id in excluded:
                 continue
             result = algo.compare(profile, candidate)
@@ -238,6 +253,22 @@ class Screener:
         if entity is None:
             return match
         return replace(match, entity=entity)
+
+
+@cache
+def _code_digest() -> str:
+    """A digest of the code and data that analyse and index names: a saved index built
+    by other code is never loaded, even when nobody remembered to bump INDEX_VERSION."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for folder in ("names", "names/translit", "names/data", "names/translit/data"):
+        for path in sorted((package / folder).glob("*")):
+            if path.is_file() and path.suffix in (".py", ".tsv", ".txt", ".json"):
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    for name in ("index.py", "profile.py"):
+        digest.update((package / "matching" / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _save(path: Path, payload: object) -> None:

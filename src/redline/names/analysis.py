@@ -22,7 +22,8 @@ from functools import lru_cache
 from redline.names import annotations as variants
 from redline.names import numbers, orgtypes, translit, vocab
 from redline.names.normalise import clean_name, fold_latin, tokenize
-from redline.names.phonetics import phonetic_key, skeleton, vowel_key
+from redline.names.phonetics import phonetic_key, skeleton
+from redline.names.units import Unit, UnitTable, make_units
 
 #: Schemata whose names are organisations (legal forms and business words apply).
 ORG_SCHEMATA = frozenset({"Organization", "Company", "PublicBody", "LegalEntity"})
@@ -73,90 +74,6 @@ class Token:
 
 
 @dataclass(frozen=True, slots=True)
-class Unit:
-    """A token, or a run of two or three adjacent tokens joined, as the scorer aligns
-    them: "Wirra long" must meet "Wirralong" and a Burmese or Korean name written as one
-    word must meet its romanisation written as three."""
-
-    start: int
-    end: int
-    text: str
-    key: str
-    skel: str
-    bare_skel: str
-    weight: float
-    abjad: bool
-    number: str | None
-    concept: str | None
-    alts: tuple[str, ...]
-    multi: bool
-    special: bool
-    native: bool
-
-
-def _bare_skeleton(text: str, abjad: bool) -> str:
-    """The skeleton with v/w taken out, for abjad tokens: Hebrew ו and Arabic و stand
-    for the vowels o and u at least as often as for a consonant."""
-    if not abjad or ("v" not in text and "w" not in text):
-        return ""
-    return skeleton(text.replace("v", "").replace("w", ""))
-
-
-def make_units(tokens: tuple[Token, ...]) -> tuple[Unit, ...]:
-    """Single tokens, then joined runs of two and three (runs never include numbers)."""
-    units = [
-        Unit(
-            i,
-            i + 1,
-            t.text,
-            t.key,
-            t.skel,
-            _bare_skeleton(t.text, t.abjad),
-            t.weight,
-            t.abjad,
-            t.number,
-            t.concept,
-            t.alts,
-            False,
-            t.number is not None
-            or t.concept is not None
-            or bool(t.alts)
-            or t.abjad
-            or t.native
-            or len(t.text) == 1,
-            t.native,
-        )
-        for i, t in enumerate(tokens)
-    ]
-    for size in (2, 3):
-        for start in range(0, len(tokens) - size + 1):
-            run = tokens[start : start + size]
-            if any(t.number is not None for t in run):
-                continue
-            text = "".join(t.text for t in run)
-            abjad = any(t.abjad for t in run)
-            units.append(
-                Unit(
-                    start,
-                    start + size,
-                    text,
-                    "".join(t.key for t in run),
-                    "".join(t.skel for t in run),
-                    _bare_skeleton(text, abjad),
-                    sum(t.weight for t in run),
-                    abjad,
-                    None,
-                    None,
-                    (),
-                    True,
-                    abjad or any(t.native for t in run),
-                    any(t.native for t in run),
-                )
-            )
-    return tuple(units)
-
-
-@dataclass(frozen=True, slots=True)
 class NameForm:
     """One variant of a name, analysed, with its alignment units prepared."""
 
@@ -167,17 +84,9 @@ class NameForm:
     numbers: frozenset[str]
     abjad: bool
     units: tuple[Unit, ...]
-    unit_keys: tuple[str, ...]
-    unit_skels: tuple[str, ...]
-    unit_lens: tuple[int, ...]
-    unit_vowel_keys: tuple[str, ...]
-    special_units: tuple[int, ...]
-    multi_units: tuple[int, ...]
-
-    @property
-    def joined(self) -> str:
-        """The token keys run together, for names split or joined differently."""
-        return "".join(t.key for t in self.tokens if t.number is None)
+    table: UnitTable
+    joined: str
+    """The token keys run together, for names split or joined differently."""
 
     @property
     def comparable(self) -> str:
@@ -257,12 +166,8 @@ def _form(text: str, variant_kind: str, kind: str) -> NameForm | None:
         nums,
         abjad,
         units,
-        tuple(u.key for u in units),
-        tuple(u.skel for u in units),
-        tuple(max(len(u.key), 1) for u in units),
-        tuple(vowel_key(u.key) for u in units),
-        tuple(i for i, u in enumerate(units) if u.special),
-        tuple(i for i, u in enumerate(units) if u.multi),
+        UnitTable.of_units(units, tokens),
+        "".join(t.key for t in tokens if t.number is None),
     )
 
 

@@ -1,0 +1,309 @@
+"""Similarity of every query unit with every candidate unit, as whole-matrix operations.
+
+The rules (docs/matching.md, "word similarity"):
+
+* the edit similarity of the phonetic keys, falling off a cliff past a length-dependent
+  number of edits, or 0.92 times that of the vowel-folded keys (Qods/Quds);
+* numbers are equal (1.0) or not (0.0); an initial meets a word it begins (0.8);
+* a translation of the same business word is worth 0.95;
+* other readings (Korean, Japanese, Hebrew variants) are compared too, equal keys 0.97;
+* Arabic-, Persian- and Hebrew-script words are compared by consonant skeleton, capped
+  lower because vowel-less writing proves less;
+* a transliterated word against a Latin one counts vowels half and forgives one more
+  edit, plus a small bonus;
+* two joined runs of words are never aligned with each other.
+
+Each rule is computed for the whole matrix at once (a handful of rapidfuzz calls and
+numpy operations), and only when some cell needs it; the same function scores one pair
+of names and a query against a hundred listed names laid end to end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cdist
+
+from redline.names.phonetics import phonetic_key, skeleton
+from redline.names.units import (
+    ABJAD,
+    ALTS,
+    BARE,
+    BARE_LEN,
+    CONCEPT,
+    FIRST,
+    LENGTH,
+    MULTI,
+    NATIVE,
+    NUMBER,
+    SKEL_LEN,
+    SPECIAL,
+    TEXT_LEN,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Unit,
+    UnitTable,
+)
+
+#: Similarity kept past the cliff: still a hint, never a match on its own.
+CLIFF_FACTOR = 0.6
+#: Similarity of equal consonant skeletons (vowel-less scripts), by skeleton length.
+SKELETON_EQUAL = (0.0, 0.75, 0.85, 0.9, 0.93)
+#: Added to the similarity of a transliterated word and a Latin one.
+CROSS_SCRIPT_BONUS = 0.08
+#: Cap on a match that differs only in vowels (Qods/Quds): below a same-sound match.
+VOWEL_ONLY = 0.92
+#: A same-meaning business word (Wine/Gvino).
+SAME_CONCEPT = 0.95
+#: Equal keys of another reading.
+SAME_READING = 0.97
+#: An initial against a word it begins.
+INITIAL = 0.8
+
+
+def _cliff_table(size: int = 1024) -> IntArray:
+    """Edits allowed, by word length, before a pair stops counting as one word."""
+    table = np.zeros(size, dtype=np.int64)
+    for length in range(size):
+        table[length] = 0 if length <= 3 else 1 if length <= 5 else 2 if length <= 9 else 3
+    return table
+
+
+_CLIFF = _cliff_table()
+_SKELETON_EQUAL = np.asarray(SKELETON_EQUAL)
+
+
+def _distances(left: list[str], right: list[str]) -> IntArray:
+    result: IntArray = cdist(left, right, scorer=OSA.distance, dtype=np.int64)
+    return result
+
+
+def edit_similarity(distance: IntArray, longest: IntArray) -> FloatArray:
+    """1 - edits/length, times CLIFF_FACTOR past the cliff for that length."""
+    longest = np.maximum(longest, 1)
+    sim = 1.0 - distance / longest
+    cliff = _CLIFF[np.minimum(longest, 1023)]
+    past: FloatArray = np.where(distance > cliff, sim * CLIFF_FACTOR, sim)
+    return past
+
+
+def skeleton_similarity_matrix(distance: IntArray, len_l: IntArray, len_r: IntArray) -> FloatArray:
+    """Similarity of consonant skeletons: equal ones by length, else a near one (at most
+    a quarter of the letters edited, four or more letters) a little lower."""
+    longest = np.maximum.outer(len_l, len_r)
+    empty = np.minimum.outer(len_l, len_r) == 0
+    equal = _SKELETON_EQUAL[np.minimum(longest, 4)]
+    near = np.where(
+        (longest > 3) & (distance <= longest // 4), SKELETON_EQUAL[4] - 0.07 * distance, 0.0
+    )
+    out: FloatArray = np.where(empty, 0.0, np.where(distance == 0, equal, near))
+    return out
+
+
+def skeleton_similarity(a: str, b: str) -> float:
+    """The same rule for one pair of skeletons."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return SKELETON_EQUAL[min(len(a), 4)]
+    longest = max(len(a), len(b))
+    if longest <= 3:
+        return 0.0
+    distance = OSA.distance(a, b)
+    if distance > longest // 4:
+        return 0.0
+    return SKELETON_EQUAL[4] - 0.07 * distance
+
+
+def _plain(q: UnitTable, c: UnitTable) -> FloatArray:
+    """The spelling rule alone: keys, or vowel-folded keys a little lower."""
+    longest = np.maximum.outer(q.ints[:, LENGTH], c.ints[:, LENGTH])
+    sim = edit_similarity(_distances(q.keys, c.keys), longest)
+    vowels = edit_similarity(_distances(q.vowels, c.vowels), longest)
+    out: FloatArray = np.maximum(sim, vowels * VOWEL_ONLY)
+    return out
+
+
+def unit_similarity(q: UnitTable, c: UnitTable) -> FloatArray:
+    """Similarity of every unit of ``q`` (rows) with every unit of ``c`` (columns)."""
+    sim = _plain(q, c)
+    special = np.logical_or.outer(q.has(SPECIAL), c.has(SPECIAL))
+    if special.any():
+        sim = np.where(special, _special(q, c, sim), sim)
+    both_multi = np.logical_and.outer(q.has(MULTI), c.has(MULTI))
+    if both_multi.any():
+        sim = np.where(both_multi, 0.0, sim)
+    return sim
+
+
+def _special(q: UnitTable, c: UnitTable, base: FloatArray) -> FloatArray:
+    """The rules for numbers, initials, concepts, readings, skeletons and scripts."""
+    value = base
+    q_concept, c_concept = q.ints[:, CONCEPT], c.ints[:, CONCEPT]
+    same_concept = np.equal.outer(q_concept, c_concept) & (q_concept >= 0)[:, None]
+    if same_concept.any():
+        value = np.where(same_concept, np.maximum(value, SAME_CONCEPT), value)
+    alts = np.logical_or.outer(q.has(ALTS), c.has(ALTS))
+    abjad = np.logical_or.outer(q.has(ABJAD), c.has(ABJAD))
+    cross = np.not_equal.outer(q.has(NATIVE), c.has(NATIVE))
+    if alts.any() or cross.any():
+        by_reading, across = _readings(q, c)
+        if alts.any():
+            value = np.where(alts, np.maximum(value, by_reading), value)
+        if abjad.any():
+            value = np.where(abjad, np.maximum(value, _skeletons(q, c)), value)
+        if cross.any():
+            value = np.where(cross, np.maximum(value, across), value)
+    elif abjad.any():
+        value = np.where(abjad, np.maximum(value, _skeletons(q, c)), value)
+    value = np.where(_single(q, c), _initials(q, c, base), value)
+    q_num, c_num = q.ints[:, NUMBER], c.ints[:, NUMBER]
+    numbered = np.logical_or.outer(q_num >= 0, c_num >= 0)
+    if numbered.any():
+        value = np.where(numbered, np.equal.outer(q_num, c_num).astype(np.float64), value)
+    return value
+
+
+def _single(q: UnitTable, c: UnitTable) -> BoolArray:
+    out: BoolArray = np.logical_or.outer(q.ints[:, TEXT_LEN] == 1, c.ints[:, TEXT_LEN] == 1)
+    return out
+
+
+def _initials(q: UnitTable, c: UnitTable, base: FloatArray) -> FloatArray:
+    """An initial meets a word it begins (not a joined run); two different initials, or
+    an initial and a word it does not begin, are different."""
+    begins = np.equal.outer(q.ints[:, FIRST], c.ints[:, FIRST])
+    begins &= np.logical_and.outer(~q.has(MULTI), ~c.has(MULTI))
+    both_single = np.logical_and.outer(q.ints[:, TEXT_LEN] == 1, c.ints[:, TEXT_LEN] == 1)
+    out: FloatArray = np.where(begins, np.maximum(base, INITIAL), np.where(both_single, base, 0.0))
+    return out
+
+
+def _skeletons(q: UnitTable, c: UnitTable) -> FloatArray:
+    """Vowel-less words by consonant skeleton, also with v/w read as vowels."""
+    q_len, c_len = q.ints[:, SKEL_LEN], c.ints[:, SKEL_LEN]
+    best = skeleton_similarity_matrix(_distances(q.skels, c.skels), q_len, c_len)
+    q_bare = q.has(BARE)
+    if q_bare.any():
+        sim = skeleton_similarity_matrix(_distances(q.bare, c.skels), q.ints[:, BARE_LEN], c_len)
+        use = np.logical_and.outer(q_bare, ~c.has(ABJAD))
+        best = np.where(use, np.maximum(best, sim), best)
+    c_bare = c.has(BARE)
+    if c_bare.any():
+        sim = skeleton_similarity_matrix(_distances(q.skels, c.bare), q_len, c.ints[:, BARE_LEN])
+        use = np.logical_and.outer(~q.has(ABJAD), c_bare)
+        best = np.where(use, np.maximum(best, sim), best)
+    return best
+
+
+def _readings(q: UnitTable, c: UnitTable) -> tuple[FloatArray, FloatArray]:
+    """Over every pair of readings of two units: the best reading similarity (equal keys
+    0.97; skeletons too when a side is abjad) and the cross-script similarity (vowels
+    count half, one more edit forgiven, plus a bonus)."""
+    distance = _distances(q.reading_keys, c.reading_keys)
+    longest = np.maximum(np.maximum.outer(q.reading_lens[:, 0], c.reading_lens[:, 0]), 1)
+    letters = edit_similarity(distance, longest)
+    consonants = skeleton_similarity_matrix(
+        _distances(q.reading_skels, c.reading_skels), q.reading_lens[:, 1], c.reading_lens[:, 1]
+    )
+    q_owner = np.repeat(np.arange(q.unit_count), q.reading_counts)
+    c_owner = np.repeat(np.arange(c.unit_count), c.reading_counts)
+    abjad = np.logical_or.outer(q.has(ABJAD)[q_owner], c.has(ABJAD)[c_owner])
+    reading = np.where(distance == 0, SAME_READING, letters)
+    reading = np.where(abjad, np.maximum(reading, consonants), reading)
+    near = distance <= _CLIFF[np.minimum(longest, 1023)] + 1
+    mixed = np.where(near, 0.5 * (1.0 - distance / longest) + 0.5 * consonants, 0.0)
+    q_start = np.concatenate(([0], np.cumsum(q.reading_counts)[:-1]))
+    c_start = np.concatenate(([0], np.cumsum(c.reading_counts)[:-1]))
+    by_reading = _group_max(reading, q_start, c_start)
+    best_mixed = _group_max(mixed, q_start, c_start)
+    across: FloatArray = np.where(
+        best_mixed > 0, np.minimum(0.97, best_mixed + CROSS_SCRIPT_BONUS), 0.0
+    )
+    return by_reading, across
+
+
+def _group_max(matrix: FloatArray, rows: IntArray, cols: IntArray) -> FloatArray:
+    if matrix.shape[0] != len(rows):
+        matrix = np.maximum.reduceat(matrix, rows, axis=0)
+    if matrix.shape[1] != len(cols):
+        matrix = np.maximum.reduceat(matrix, cols, axis=1)
+    return matrix
+
+
+# ---------------------------------------------------------------------------------------
+# The same rules cell by cell: for one pair of names, a loop over the few special cells
+# costs less than the whole-matrix operations above. tests/matching/test_similarity.py
+# holds the two to the same results.
+
+
+def pair_similarity(
+    q: UnitTable, c: UnitTable, q_units: Sequence[Unit], c_units: Sequence[Unit]
+) -> FloatArray:
+    """:func:`unit_similarity` for one pair of names, with the units themselves."""
+    sim = _plain(q, c)
+    q_special = np.flatnonzero(q.has(SPECIAL)).tolist()
+    c_special = np.flatnonzero(c.has(SPECIAL)).tolist()
+    if q_special or c_special:
+        cells = {(i, j) for i in q_special for j in range(len(c_units))}
+        cells.update((i, j) for j in c_special for i in range(len(q_units)))
+        for i, j in cells:
+            sim[i, j] = _special_cell(q_units[i], c_units[j], float(sim[i, j]))
+    both_multi = np.logical_and.outer(q.has(MULTI), c.has(MULTI))
+    if both_multi.any():
+        sim = np.where(both_multi, 0.0, sim)
+    return sim
+
+
+def _special_cell(qu: Unit, cu: Unit, value: float) -> float:
+    if qu.number is not None or cu.number is not None:
+        return 1.0 if qu.number == cu.number else 0.0
+    if len(qu.text) == 1 or len(cu.text) == 1:
+        short, long_ = (qu.text, cu.text) if len(qu.text) == 1 else (cu.text, qu.text)
+        if long_.startswith(short) and not qu.multi and not cu.multi:
+            return max(value, INITIAL)
+        return value if len(long_) == 1 else 0.0
+    if qu.concept is not None and qu.concept == cu.concept:
+        value = max(value, SAME_CONCEPT)
+    if qu.alts or cu.alts or qu.native != cu.native:
+        by_reading, across = _reading_cell(qu, cu)
+        if qu.alts or cu.alts:
+            value = max(value, by_reading)
+        if qu.native != cu.native:
+            value = max(value, across)
+    if qu.abjad or cu.abjad:
+        value = max(value, skeleton_similarity(qu.skel, cu.skel))
+        if qu.bare_skel and not cu.abjad:
+            value = max(value, skeleton_similarity(qu.bare_skel, cu.skel))
+        if cu.bare_skel and not qu.abjad:
+            value = max(value, skeleton_similarity(qu.skel, cu.bare_skel))
+    return value
+
+
+def _reading_cell(qu: Unit, cu: Unit) -> tuple[float, float]:
+    by_reading = 0.0
+    mixed = 0.0
+    abjad = qu.abjad or cu.abjad
+    for x in (qu.text, *qu.alts):
+        kx, sx = phonetic_key(x), skeleton(x)
+        for y in (cu.text, *cu.alts):
+            ky, sy = phonetic_key(y), skeleton(y)
+            longest = max(len(kx), len(ky), 1)
+            distance = OSA.distance(kx, ky)
+            consonants = skeleton_similarity(sx, sy)
+            if distance == 0:
+                by_reading = max(by_reading, SAME_READING)
+            else:
+                sim = 1.0 - distance / longest
+                if distance > _CLIFF[min(longest, 1023)]:
+                    sim *= CLIFF_FACTOR
+                by_reading = max(by_reading, sim)
+            if abjad:
+                by_reading = max(by_reading, consonants)
+            if distance <= _CLIFF[min(longest, 1023)] + 1:
+                mixed = max(mixed, 0.5 * (1.0 - distance / longest) + 0.5 * consonants)
+    across = min(0.97, mixed + CROSS_SCRIPT_BONUS) if mixed > 0 else 0.0
+    return by_reading, across

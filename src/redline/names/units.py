@@ -1,0 +1,348 @@
+"""Alignment units of an analysed name, and the same units packed as arrays.
+
+A unit is a word, or a run of two or three adjacent words joined ("Wirra long" must meet
+"Wirralong"). The scorer compares every query unit with every candidate unit; when a
+query is screened against a hundred listed names at once, those comparisons run as a few
+whole-matrix operations over :class:`UnitTable`, the units of many names laid end to end,
+instead of a Python loop per pair of words.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from redline.names.phonetics import phonetic_key, skeleton, vowel_key
+
+if TYPE_CHECKING:
+    from redline.names.analysis import NameForm, Token
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A token, or a run of two or three adjacent tokens joined, as the scorer aligns
+    them: "Wirra long" must meet "Wirralong" and a Burmese or Korean name written as one
+    word must meet its romanisation written as three."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+    skel: str
+    bare_skel: str
+    weight: float
+    abjad: bool
+    number: str | None
+    concept: str | None
+    alts: tuple[str, ...]
+    multi: bool
+    special: bool
+    native: bool
+
+
+def _bare_skeleton(text: str, abjad: bool) -> str:
+    """The skeleton with v/w taken out, for abjad tokens: Hebrew ו and Arabic و stand
+    for the vowels o and u at least as often as for a consonant."""
+    if not abjad or ("v" not in text and "w" not in text):
+        return ""
+    return skeleton(text.replace("v", "").replace("w", ""))
+
+
+def make_units(tokens: tuple[Token, ...]) -> tuple[Unit, ...]:
+    """Single tokens, then joined runs of two and three (runs never include numbers)."""
+    units = [
+        Unit(
+            i,
+            i + 1,
+            t.text,
+            t.key,
+            t.skel,
+            _bare_skeleton(t.text, t.abjad),
+            t.weight,
+            t.abjad,
+            t.number,
+            t.concept,
+            t.alts,
+            False,
+            t.number is not None
+            or t.concept is not None
+            or bool(t.alts)
+            or t.abjad
+            or t.native
+            or len(t.text) == 1,
+            t.native,
+        )
+        for i, t in enumerate(tokens)
+    ]
+    for size in (2, 3):
+        for start in range(0, len(tokens) - size + 1):
+            run = tokens[start : start + size]
+            if any(t.number is not None for t in run):
+                continue
+            text = "".join(t.text for t in run)
+            abjad = any(t.abjad for t in run)
+            units.append(
+                Unit(
+                    start,
+                    start + size,
+                    text,
+                    "".join(t.key for t in run),
+                    "".join(t.skel for t in run),
+                    _bare_skeleton(text, abjad),
+                    sum(t.weight for t in run),
+                    abjad,
+                    None,
+                    None,
+                    (),
+                    True,
+                    abjad or any(t.native for t in run),
+                    any(t.native for t in run),
+                )
+            )
+    return tuple(units)
+
+
+def _stable_id(value: str | None) -> int:
+    """A number for a concept or number string that is the same in every process (the
+    saved index is built in one process and read in another)."""
+    return -1 if value is None else zlib.crc32(value.encode("utf-8"))
+
+
+# Columns of UnitTable.ints
+NUMBER, CONCEPT, FIRST, LENGTH, TEXT_LEN, START, END, SKEL_LEN, BARE_LEN = range(9)
+# Columns of UnitTable.flags
+SPECIAL, MULTI, ABJAD, NATIVE, ALTS, BARE = range(6)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitTable:
+    """The units of one or more names as parallel columns.
+
+    ``ints`` holds, per unit, the number and concept ids (-1 for none), the first letter,
+    the key length (at least 1), the text length, the token span and the lengths of the
+    skeletons; ``flags`` the yes/no
+    columns above. Strings stay Python lists because rapidfuzz
+    compares them in C++ as they are.
+    Every unit has one or more *readings* (its text and its other readings), listed in
+    unit order; ``reading_counts`` says how many each unit has, ``reading_lens`` the
+    lengths of each reading's key and skeleton.
+    """
+
+    ints: IntArray
+    flags: BoolArray
+    keys: list[str]
+    vowels: list[str]
+    skels: list[str]
+    bare: list[str]
+    reading_keys: list[str]
+    reading_skels: list[str]
+    reading_counts: IntArray
+    reading_lens: IntArray
+    token_weights: FloatArray
+    unit_count: int
+
+    @classmethod
+    def of_units(cls, units: Sequence[Unit], tokens: Sequence[Token]) -> UnitTable:
+        """Pack the units of one name."""
+        ints = np.array(
+            [
+                (
+                    _stable_id(u.number),
+                    _stable_id(u.concept),
+                    ord(u.text[0]) if u.text else 0,
+                    max(len(u.key), 1),
+                    len(u.text),
+                    u.start,
+                    u.end,
+                    len(u.skel),
+                    len(u.bare_skel),
+                )
+                for u in units
+            ],
+            dtype=np.int64,
+        ).reshape(len(units), 9)
+        flags = np.array(
+            [
+                (u.special, u.multi, u.abjad, u.native, bool(u.alts), bool(u.bare_skel))
+                for u in units
+            ],
+            dtype=np.bool_,
+        ).reshape(len(units), 6)
+        readings = [(u.text, *u.alts) for u in units]
+        reading_keys = [phonetic_key(x) for r in readings for x in r]
+        reading_skels = [skeleton(x) for r in readings for x in r]
+        return cls(
+            ints=ints,
+            flags=flags,
+            keys=[u.key for u in units],
+            vowels=[vowel_key(u.key) for u in units],
+            skels=[u.skel for u in units],
+            bare=[u.bare_skel for u in units],
+            reading_keys=reading_keys,
+            reading_skels=reading_skels,
+            reading_counts=np.array([len(r) for r in readings], dtype=np.int64),
+            reading_lens=np.array(
+                [(len(k), len(s)) for k, s in zip(reading_keys, reading_skels, strict=True)],
+                dtype=np.int64,
+            ).reshape(len(reading_keys), 2),
+            token_weights=np.array([t.weight for t in tokens], dtype=np.float64),
+            unit_count=len(units),
+        )
+
+    @classmethod
+    def concat(cls, tables: Sequence[UnitTable]) -> UnitTable:
+        """The units of many names end to end (token spans stay local to each name)."""
+        if len(tables) == 1:
+            return tables[0]
+        return cls(
+            ints=np.concatenate([t.ints for t in tables]),
+            flags=np.concatenate([t.flags for t in tables]),
+            keys=list(chain.from_iterable(t.keys for t in tables)),
+            vowels=list(chain.from_iterable(t.vowels for t in tables)),
+            skels=list(chain.from_iterable(t.skels for t in tables)),
+            bare=list(chain.from_iterable(t.bare for t in tables)),
+            reading_keys=list(chain.from_iterable(t.reading_keys for t in tables)),
+            reading_skels=list(chain.from_iterable(t.reading_skels for t in tables)),
+            reading_counts=np.concatenate([t.reading_counts for t in tables]),
+            reading_lens=np.concatenate([t.reading_lens for t in tables]),
+            token_weights=np.concatenate([t.token_weights for t in tables]),
+            unit_count=sum(t.unit_count for t in tables),
+        )
+
+    def has(self, flag: int) -> BoolArray:
+        """Per unit, whether ``flag`` is set."""
+        out: BoolArray = self.flags[:, flag]
+        return out
+
+
+def ranges(starts: IntArray, counts: IntArray) -> IntArray:
+    """The indexes start..start+count-1 of every range, end to end."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    out: IntArray = np.arange(total, dtype=np.int64) + shift
+    return out
+
+
+@dataclass
+class FormBlock:
+    """Many analysed names end to end: their units as one :class:`UnitTable`, how many
+    units and words each name has, and each name's words run together.
+
+    The index keeps every listed name in one block and cuts out the candidates of a
+    query with :meth:`take`, so that a saved index is a few large arrays, quick to load,
+    rather than hundreds of thousands of small objects.
+    """
+
+    table: UnitTable
+    unit_counts: IntArray
+    token_counts: IntArray
+    joined: list[str]
+    _cache: tuple[tuple[IntArray, ...], tuple[npt.NDArray[np.object_], ...]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def __getstate__(self) -> dict[str, object]:
+        # Offsets and object arrays are derived; a saved index holds only the columns.
+        return {k: v for k, v in self.__dict__.items() if k != "_cache"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._cache = None
+
+    @classmethod
+    def of(cls, forms: Sequence[NameForm]) -> FormBlock:
+        """The block of some analysed names."""
+        tables = [f.table for f in forms]
+        return cls(
+            table=UnitTable.concat(tables) if tables else _EMPTY,
+            unit_counts=np.fromiter((t.unit_count for t in tables), np.int64, len(tables)),
+            token_counts=np.fromiter((len(t.token_weights) for t in tables), np.int64, len(tables)),
+            joined=[f.joined for f in forms],
+        )
+
+    @property
+    def size(self) -> int:
+        """Number of names in the block."""
+        return len(self.joined)
+
+    def take(self, forms: IntArray) -> FormBlock:
+        """The block of the names at ``forms`` (positions in this block), in that order."""
+        table = self.table
+        if self._cache is None:
+            self._cache = (
+                (
+                    _starts(self.unit_counts),
+                    _starts(self.token_counts),
+                    _starts(table.reading_counts),
+                ),
+                tuple(
+                    _object_array(values)
+                    for values in (
+                        *(table.keys, table.vowels, table.skels, table.bare),
+                        *(table.reading_keys, table.reading_skels),
+                    )
+                ),
+            )
+        (unit_offsets, token_offsets, reading_offsets), strings = self._cache
+        keys, vowels, skels, bare, r_keys, r_skels = strings
+        units = ranges(unit_offsets[forms], self.unit_counts[forms])
+        tokens = ranges(token_offsets[forms], self.token_counts[forms])
+        readings = ranges(reading_offsets[units], table.reading_counts[units])
+        return FormBlock(
+            table=UnitTable(
+                ints=table.ints[units],
+                flags=table.flags[units],
+                keys=keys[units].tolist(),
+                vowels=vowels[units].tolist(),
+                skels=skels[units].tolist(),
+                bare=bare[units].tolist(),
+                reading_keys=r_keys[readings].tolist(),
+                reading_skels=r_skels[readings].tolist(),
+                reading_counts=table.reading_counts[units],
+                reading_lens=table.reading_lens[readings],
+                token_weights=table.token_weights[tokens],
+                unit_count=len(units),
+            ),
+            unit_counts=self.unit_counts[forms],
+            token_counts=self.token_counts[forms],
+            joined=[self.joined[i] for i in forms.tolist()],
+        )
+
+
+def _starts(counts: IntArray) -> IntArray:
+    out: IntArray = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+    return out
+
+
+def _object_array(values: list[str]) -> npt.NDArray[np.object_]:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+_EMPTY = UnitTable(
+    ints=np.zeros((0, 9), dtype=np.int64),
+    flags=np.zeros((0, 6), dtype=np.bool_),
+    keys=[],
+    vowels=[],
+    skels=[],
+    bare=[],
+    reading_keys=[],
+    reading_skels=[],
+    reading_counts=np.zeros(0, dtype=np.int64),
+    reading_lens=np.zeros((0, 2), dtype=np.int64),
+    token_weights=np.zeros(0),
+    unit_count=0,
+)
