@@ -31,6 +31,7 @@ GOOD: dict[str, list[str]] = {
     "us-bis-dpl": ["bis/dpl_excerpt.txt"],
     "ftm": ["ftm/entities.ftm.json"],
     "csv": ["watchlist/customers.csv"],
+    "user-ownership": ["ownership/edges.csv"],
 }
 
 XML_SOURCES = ["us-ofac-sdn", "us-ofac-cons", "un-sc", "eu-fsf", "uk-sanctions-list", "ca-sema"]

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from redline.cli import entities as entities_cli
 from redline.cli import lists as lists_cli
 from redline.cli import match as match_cli
+from redline.cli import ownership as ownership_cli
 from redline.cli.common import console_err, state
 from redline.errors import RedlineError
 
@@ -30,6 +32,7 @@ app.add_typer(lists_cli.app, name="lists")
 app.add_typer(entities_cli.app, name="entities")
 app.add_typer(match_cli.pairs_app, name="pairs")
 app.command("match")(match_cli.match_cmd)
+app.add_typer(ownership_cli.app, name="ownership")
 
 
 @app.callback()
@@ -77,7 +80,10 @@ def main() -> None:
     try:
         app()
     except RedlineError as exc:
-        console_err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        # The message is text, not markup: "[field name]" in it must print as written.
+        console_err.print(
+            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
         sys.exit(1)
     except KeyboardInterrupt:
         console_err.print("interrupted; nothing was changed by the unfinished step")

@@ -30,6 +30,9 @@ from redline.store import Store
 
 #: Bump when analysis or index layout changes, so that saved indexes are rebuilt.
 INDEX_VERSION = "2"
+#: Sources whose entities are not listed parties: the companies named in a user's
+#: ownership edges are there to be linked to listed owners, not to be screened against.
+NOT_SCREENED = frozenset({"user-ownership"})
 #: Candidates bounded per query, at least; more when a larger ``limit`` is asked for.
 #: Bounding costs little per candidate, so the net is wide: common names ("Ahmad Ali")
 #: have dozens of listed parties above the threshold.
@@ -106,7 +109,7 @@ class Screener:
     ) -> Screener:
         """A screener over the store's active lists, loading a saved index when one
         matches the active snapshots and saving a new one otherwise."""
-        active = store.active_snapshots()
+        active = [s for s in store.active_snapshots() if s.source not in NOT_SCREENED]
         key = hashlib.sha256(
             "|".join(
                 [

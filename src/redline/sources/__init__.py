@@ -25,6 +25,7 @@ _REGISTRY: dict[str, str] = {
     "us-bis-dpl": "redline.sources.bis:BisDeniedPersons",
     "ftm": "redline.sources.ftm:FollowTheMoney",
     "csv": "redline.sources.watchlist:CsvWatchlist",
+    "user-ownership": "redline.sources.ownership:UserOwnership",
 }
 
 
