@@ -18,6 +18,7 @@ from redline.cli import entities as entities_cli
 from redline.cli import lists as lists_cli
 from redline.cli import match as match_cli
 from redline.cli import ownership as ownership_cli
+from redline.cli import screen as screen_cli
 from redline.cli.common import console_err, state
 from redline.errors import RedlineError
 
@@ -32,6 +33,7 @@ app.add_typer(lists_cli.app, name="lists")
 app.add_typer(entities_cli.app, name="entities")
 app.add_typer(match_cli.pairs_app, name="pairs")
 app.command("match")(match_cli.match_cmd)
+app.command("screen")(screen_cli.screen_cmd)
 app.add_typer(ownership_cli.app, name="ownership")
 
 
