@@ -33,7 +33,7 @@ from redline.matching.similarity import (
 )
 from redline.names import orgtypes
 from redline.names.analysis import NameForm
-from redline.names.units import END, START, FloatArray, FormBlock, Unit
+from redline.names.units import END, SPECIAL, START, FloatArray, FormBlock, Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +88,21 @@ def _how(qu: Unit, cu: Unit, value: float) -> str:
     return "spelling"
 
 
+#: Up to this many special cells (numbers, other scripts, readings...) a pair of names
+#: is scored cell by cell; past it, the whole-matrix rules cost less. Both give the same
+#: similarities (tests/matching/test_similarity.py).
+CELLS_ONE_BY_ONE = 12
+
+
 def compare_names(query: NameForm, candidate: NameForm, config: NameConfig) -> NameMatch:
     """Score how well two analysed names agree, with the alignment that explains it."""
-    sim = pair_similarity(query.table, candidate.table, query.units, candidate.units)
+    q_special = int(query.table.has(SPECIAL).sum())
+    c_special = int(candidate.table.has(SPECIAL).sum())
+    cells = q_special * candidate.table.unit_count + c_special * query.table.unit_count
+    if cells > CELLS_ONE_BY_ONE:
+        sim = unit_similarity(query.table, candidate.table)
+    else:
+        sim = pair_similarity(query.table, candidate.table, query.units, candidate.units)
     return align(query, candidate, sim, config)
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from redline.entities import Entity
-from redline.errors import ConfigError, NotFoundError
+from redline.errors import ConfigError
 from redline.matching.algorithms import Algorithm, Explanation, get_algorithm
 from redline.matching.features import schemata_compatible
 from redline.matching.index import NameIndex
@@ -30,6 +30,8 @@ from redline.store import Store
 
 #: Bump when analysis or index layout changes, so that saved indexes are rebuilt.
 INDEX_VERSION = "2"
+#: Listed entities kept in memory after a match returned them.
+ENTITY_CACHE = 10_000
 #: Sources whose entities are not listed parties: the companies named in a user's
 #: ownership edges are there to be linked to listed owners, not to be screened against.
 NOT_SCREENED = frozenset({"user-ownership"})
@@ -85,6 +87,7 @@ class Screener:
         default_factory=dict, repr=False
     )
     _ids: dict[str, list[int]] | None = field(default=None, repr=False)
+    _entity_cache: dict[str, Entity] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_entities(
@@ -230,7 +233,7 @@ class Screener:
                 )
             )
         results.sort(key=lambda m: (-m.score, m.entity_id))
-        return [self._with_entity(m) for m in results[:limit]]
+        return self._with_entities(results[:limit])
 
     def _by_identifier(self, profile: Profile, allowed: npt.NDArray[np.bool_]) -> list[int]:
         if self._ids is None:
@@ -244,18 +247,21 @@ class Screener:
             out.extend(i for i in self._ids.get(ident, ()) if allowed[i])
         return out
 
-    def _with_entity(self, match: Match) -> Match:
-        entity: Entity | None = None
+    def _with_entities(self, matches: list[Match]) -> list[Match]:
+        """The matches with their listed entities attached (read from the store once per
+        entity and kept: the active lists do not change under a screener)."""
         if self.entities is not None:
-            entity = self.entities.get(match.entity_id)
-        elif self.store is not None:
-            try:
-                entity, _ = self.store.get_entity(match.entity_id)
-            except NotFoundError:
-                entity = None
-        if entity is None:
-            return match
-        return replace(match, entity=entity)
+            found: dict[str, Entity] = self.entities
+        else:
+            found = self._entity_cache
+            missing = [m.entity_id for m in matches if m.entity_id not in found]
+            if missing and self.store is not None:
+                if len(found) > ENTITY_CACHE:
+                    found.clear()
+                found.update(self.store.active_entities(missing))
+        return [
+            replace(m, entity=found[m.entity_id]) if m.entity_id in found else m for m in matches
+        ]
 
 
 @cache
