@@ -23,6 +23,7 @@ from redline.errors import (
     RedlineError,
     ShrinkGuardError,
 )
+from redline.screening.audit import record_activation
 from redline.settings import Settings
 from redline.sources import ParseContext, get_source, source_class
 from redline.sources.files import expand
@@ -158,6 +159,8 @@ def load(
             shrink_limit=settings.shrink_limit,
             on_held=held.append,
         )
+        if status == "active":  # the audit log records it; the next rescreen sees it
+            record_activation(writer.conn, writer.snapshot_id)
         snapshot_id = writer.snapshot_id
     info = store.snapshot(snapshot_id)
     if held:

@@ -53,6 +53,27 @@ class Settings:
         default=512 * 1024 * 1024,
         metadata={"help": "Largest list file redline will download, in bytes."},
     )
+    auto_discount: str = field(
+        default="birth_year,gender,nationality",
+        metadata={
+            "help": "Rules that mark a new alert auto_discounted instead of open, comma-"
+            "separated (empty: none): birth_year, gender, nationality. Nothing is deleted."
+        },
+    )
+    auto_discount_birth_years: int = field(
+        default=3,
+        metadata={
+            "help": "The birth_year rule discounts an alert when the customer's and the "
+            "listed party's birth years are all further apart than this."
+        },
+    )
+    rescreen_candidates: int = field(
+        default=200,
+        metadata={
+            "help": "Customers retrieved from the portfolio index and scored per changed "
+            "list entry in a delta re-screen."
+        },
+    )
 
     @property
     def store_url(self) -> str:

@@ -14,10 +14,13 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from redline.cli import alerts as alerts_cli
+from redline.cli import audit as audit_cli
 from redline.cli import entities as entities_cli
 from redline.cli import lists as lists_cli
 from redline.cli import match as match_cli
 from redline.cli import ownership as ownership_cli
+from redline.cli import portfolio as portfolio_cli
 from redline.cli import screen as screen_cli
 from redline.cli.common import console_err, state
 from redline.errors import RedlineError
@@ -35,6 +38,10 @@ app.add_typer(match_cli.pairs_app, name="pairs")
 app.command("match")(match_cli.match_cmd)
 app.command("screen")(screen_cli.screen_cmd)
 app.add_typer(ownership_cli.app, name="ownership")
+app.add_typer(portfolio_cli.app, name="portfolio")
+app.command("alerts")(alerts_cli.alerts_cmd)
+app.command("decide")(alerts_cli.decide_cmd)
+app.add_typer(audit_cli.app, name="audit")
 
 
 @app.callback()

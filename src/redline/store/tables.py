@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -74,4 +75,106 @@ active = Table(
     Column("source", String(64), primary_key=True),
     Column("snapshot_id", Integer, ForeignKey("snapshots.id"), nullable=False),
     Column("activated_at", String(32), nullable=False),
+)
+
+# -- the screening record: portfolio, runs, alerts, decisions, audit log -------------------
+
+customers = Table(
+    "customers",
+    metadata,
+    # The customer's own id, as the institution knows it, so that alerts and exports
+    # speak the same language as its core systems.
+    Column("id", String(128), primary_key=True),
+    Column("schema", String(32), nullable=False),
+    Column("caption", Text, nullable=False),
+    Column("data", Text, nullable=False),  # FtM JSON of the customer as imported
+    Column("hash", String(64), nullable=False),  # content hash: did the record change?
+    Column("screened_hash", String(64), nullable=False),  # hash of what matching reads
+    # The import that last added or changed the record; a run remembers the highest
+    # revision it saw, so the next run knows which customers changed since.
+    Column("revision", Integer, nullable=False, index=True),
+    Column("imported_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("origin", Text),
+)
+
+screening_runs = Table(
+    "screening_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # rescreen
+    Column("status", String(16), nullable=False),  # running | done | failed
+    Column("started_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+    Column("customer_revision", Integer, nullable=False),
+    Column("snapshots", Text, nullable=False),  # JSON: {source: {id, content_hash}}
+    Column("params", Text, nullable=False),  # JSON: algorithm, threshold, limits
+    Column("counts", Text, nullable=False, default="{}"),  # JSON
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("screening_runs.id"), nullable=False),
+    Column("customer_id", String(128), ForeignKey("customers.id"), nullable=False),
+    Column("entity_id", String(128), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id"), nullable=False),
+    Column("schema", String(32), nullable=False),
+    Column("caption", Text, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("algorithm", String(32), nullable=False),
+    Column("explanation", Text, nullable=False),  # JSON: names compared, features
+    # What the alert was raised on. The screened hashes decide whether a decided alert
+    # may speak again; the versions let a later alert show what changed.
+    Column("customer_hash", String(64), nullable=False),
+    Column("entity_hash", String(64), nullable=False),
+    Column("entity_version", String(64), ForeignKey("entity_blobs.hash"), nullable=False),
+    Column("customer_data", Text, nullable=False),  # FtM JSON of the customer then
+    # open | true_match | false_positive | escalated | auto_discounted
+    Column("status", String(20), nullable=False, index=True),
+    Column("reason", Text),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("previous_id", Integer, ForeignKey("alerts.id")),
+    Column("superseded_by", Integer, ForeignKey("alerts.id")),
+    Column("changes", Text),  # JSON: property diff against the previous alert
+    Index("ix_alerts_pair", "customer_id", "entity_id"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    # Append-only: a decision is never edited; a newer one for the same alert wins.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id"), nullable=False, index=True),
+    Column("decision", String(20), nullable=False),  # true_match | false_positive | escalated
+    Column("reason", Text, nullable=False),
+    Column("user", String(128), nullable=False),
+    Column("decided_at", String(32), nullable=False),
+    Column("previous_status", String(20), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    # Append-only and hash-chained: hash = sha256(prev_hash + canonical JSON of the
+    # record), so editing, inserting or deleting a record breaks the chain after it.
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("time", String(32), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("payload", Text, nullable=False),  # canonical JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    # The last record's seq and hash, written with it: cutting records off the end of
+    # the chain leaves a head that points past it.
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
 )
