@@ -30,6 +30,10 @@ demo: $(STAMP)
 	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline match "قاسم دماوندیان" --schema Person
 	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline match "Abdollah Merhabi" --schema Person --birth-date 1961-12-22
 	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline match "Kahraba" --schema Company
+	@echo "== screening a counterparty file: hits, and a report to open in a browser"
+	rm -f $(DEMO_HOME)/hits.csv $(DEMO_HOME)/report.html
+	REDLINE_HOME=$(DEMO_HOME) $(BIN)/redline screen tests/fixtures/screening/counterparties.csv -o $(DEMO_HOME)/hits.csv --report $(DEMO_HOME)/report.html --workers 1
+	head -5 $(DEMO_HOME)/hits.csv
 
 ## test: lint, type-check and run the whole test suite
 test: lint typecheck unit
