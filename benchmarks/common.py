@@ -8,12 +8,15 @@ same way; a reviewer checks one definition of F1 or AUC, not three.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import itertools
+import json
 import math
 import os
 import platform
 import random
+import tempfile
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -395,3 +398,21 @@ def is_latin(text: str) -> bool:
         if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN"):
             return False
     return True
+
+
+def run_in_home(
+    args: argparse.Namespace,
+    run: Callable[[argparse.Namespace, Path], dict[str, Any]],
+    record_results: Callable[[dict[str, Any]], None],
+) -> None:
+    """Run a benchmark in ``--home`` (kept) or a temporary home, print its JSON and,
+    unless ``--no-record``, append it to docs/benchmarks.md."""
+    if args.home:
+        Path(args.home).mkdir(parents=True, exist_ok=True)
+        results = run(args, Path(args.home))
+    else:
+        with tempfile.TemporaryDirectory(prefix="redline-bench-") as tmp:
+            results = run(args, Path(tmp))
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    if not args.no_record:
+        record_results(results)

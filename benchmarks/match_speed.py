@@ -30,7 +30,6 @@ import os
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -47,6 +46,7 @@ from common import (
     percentile,
     read_pairs,
     record,
+    run_in_home,
     sample,
 )
 from screening_quality import typo
@@ -396,16 +396,7 @@ def main() -> None:
     parser.add_argument(
         "--no-record", action="store_true", help="Do not append to docs/benchmarks.md."
     )
-    args = parser.parse_args()
-    if args.home:
-        Path(args.home).mkdir(parents=True, exist_ok=True)
-        results = run(args, Path(args.home))
-    else:
-        with tempfile.TemporaryDirectory(prefix="redline-bench-") as tmp:
-            results = run(args, Path(tmp))
-    print(json.dumps(results, indent=2, ensure_ascii=False))
-    if not args.no_record:
-        record_results(results)
+    run_in_home(parser.parse_args(), run, record_results)
 
 
 if __name__ == "__main__":

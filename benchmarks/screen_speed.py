@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from common import DEFAULT_DATA, environment, is_latin, load_lists, record
+from common import DEFAULT_DATA, environment, is_latin, load_lists, record, run_in_home
 from screening_quality import typo
 
 SEED = "redline-screen-speed-1"
@@ -148,16 +146,7 @@ def main() -> None:
     parser.add_argument(
         "--no-record", action="store_true", help="Do not append to docs/benchmarks.md."
     )
-    args = parser.parse_args()
-    if args.home:
-        Path(args.home).mkdir(parents=True, exist_ok=True)
-        results = run(args, Path(args.home))
-    else:
-        with tempfile.TemporaryDirectory(prefix="redline-bench-") as tmp:
-            results = run(args, Path(tmp))
-    print(json.dumps(results, indent=2, ensure_ascii=False))
-    if not args.no_record:
-        record_results(results)
+    run_in_home(parser.parse_args(), run, record_results)
 
 
 if __name__ == "__main__":

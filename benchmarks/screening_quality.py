@@ -28,11 +28,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import random
 import re
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -49,6 +47,7 @@ from common import (
     load_lists,
     percentile,
     record,
+    run_in_home,
     sample,
 )
 
@@ -591,16 +590,7 @@ def main() -> None:
     parser.add_argument(
         "--no-record", action="store_true", help="Do not append to docs/benchmarks.md."
     )
-    args = parser.parse_args()
-    if args.home:
-        Path(args.home).mkdir(parents=True, exist_ok=True)
-        results = run(args, Path(args.home))
-    else:
-        with tempfile.TemporaryDirectory(prefix="redline-bench-") as tmp:
-            results = run(args, Path(tmp))
-    print(json.dumps(results, indent=2, ensure_ascii=False))
-    if not args.no_record:
-        record_results(results)
+    run_in_home(parser.parse_args(), run, record_results)
 
 
 if __name__ == "__main__":
