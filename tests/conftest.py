@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,3 +48,16 @@ def write_ftm(path: Path, rows: list[dict[str, object]]) -> Path:
 @pytest.fixture
 def ftm_file(tmp_path: Path) -> Path:
     return write_ftm(tmp_path / "list.jsonl", [person(i) for i in range(100)])
+
+
+def run_cli(home: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """``redline ARGS`` in a subprocess with ``REDLINE_HOME=home``, as a user runs it; a
+    wide page so that tables keep ids and names whole."""
+    env = {**os.environ, "REDLINE_HOME": str(home), "COLUMNS": "250"}
+    return subprocess.run(
+        [sys.executable, "-m", "redline", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

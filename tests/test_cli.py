@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from redline.sources import source_ids
-from tests.conftest import person, write_ftm
+from tests.conftest import person, run_cli, write_ftm
 
-
-def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "REDLINE_HOME": str(home), "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "redline", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+run = run_cli
 
 
 def test_sources_lists_every_id_with_urls(tmp_path: Path) -> None:

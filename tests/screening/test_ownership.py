@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +17,7 @@ from redline.screening import ownership
 from redline.screening.ownership import Edge, analyse
 from redline.settings import Settings
 from redline.store import Store
-from tests.conftest import write_ftm
+from tests.conftest import run_cli, write_ftm
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "ownership"
 
@@ -366,15 +363,7 @@ def test_no_lists_loaded(store: Store) -> None:
 # -- the command line, end to end with the bundled sample ----------------------------------
 
 
-def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "REDLINE_HOME": str(home), "COLUMNS": "250"}
-    return subprocess.run(
-        [sys.executable, "-m", "redline", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+run = run_cli
 
 
 def test_cli_end_to_end(tmp_path: Path) -> None:

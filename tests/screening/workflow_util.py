@@ -4,29 +4,18 @@ small customers made in the test, and the fixture files."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from redline.entities import Entity
 from redline.screening.portfolio import CustomerRow
+from tests.conftest import run_cli
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "portfolio"
 
 
-def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``redline ARGS`` in a subprocess with ``REDLINE_HOME=home``."""
-    env = {**os.environ, "REDLINE_HOME": str(home), "COLUMNS": "240"}
-    return subprocess.run(
-        [sys.executable, "-m", "redline", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+run = run_cli
 
 
 def run_json(home: Path, *args: str) -> Any:
