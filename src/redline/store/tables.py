@@ -178,3 +178,18 @@ audit_head = Table(
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    # Only the key's SHA-256 digest is stored; ``prefix`` (the key's first characters,
+    # not secret) lets a user tell keys apart in listings and logs.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(128), nullable=False),
+    Column("role", String(16), nullable=False),  # viewer | analyst | admin
+    Column("prefix", String(16), nullable=False, unique=True),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("revoked_at", String(32)),
+)
