@@ -173,3 +173,49 @@ def test_skipping_by_bound_changes_no_result(
     bounded = screener.match(query, threshold=threshold, limit=50)
     plain = replace(screener, algorithm=_Unbounded()).match(query, threshold=threshold, limit=50)
     assert [(m.entity_id, m.score) for m in bounded] == [(m.entity_id, m.score) for m in plain]
+
+
+_MANY_NAMES = [
+    (
+        "Person",
+        ["Abdollah Mehrabi", "Abdolah Merhabi", "عبدالله محرابی"],
+        [
+            "MEHRABI, Abdollah",
+            "MEHRABI, Abdolah",
+            "Abdullah Mihrabi",
+            "A. Mehrabi",
+            "Reza Karimi",
+        ],
+    ),
+    (
+        "Company",
+        ["Qods Aviation Industries", "Ghods Aviation"],
+        [
+            "QODS AVIATION INDUSTRIES",
+            "Quds Aviation Industry",
+            "Ghods Aviation Industries Co",
+            "Shahed Aviation Industries",
+            "Qods Air Industries",
+        ],
+    ),
+    ("Person", ["Olga Smirnova"], ["Ivan Petrov", "Olga Ivanovna", "O. Smirnova", "Smirnov Oleg"]),
+]
+
+
+@pytest.mark.parametrize(("schema", "queries", "names"), _MANY_NAMES)
+def test_pruned_best_name_equals_aligning_every_pair(
+    schema: str, queries: list[str], names: list[str]
+) -> None:
+    """RedlineV1 skips name pairs whose bound cannot win; the chosen pair, its score and
+    its explanation stay those of aligning every pair in order."""
+    from redline.matching.algorithms import Algorithm
+    from redline.matching.profile import profile_of
+
+    algo = RedlineV1()
+    query = profile_of(_entity("q", schema, queries))
+    for count in range(1, len(names) + 1):
+        for start in range(len(names)):
+            chosen = (names[start:] + names[:start])[:count]
+            candidate = _entity("c", schema, chosen, weakAlias=["the Engineer"])
+            profile = profile_of(candidate)
+            assert algo.best_name(query, profile) == Algorithm.best_name(algo, query, profile)
