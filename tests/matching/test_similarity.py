@@ -131,3 +131,16 @@ def test_a_block_cut_from_a_larger_one_is_the_same_block() -> None:
     np.testing.assert_allclose(
         upper_bounds(query, cut, NameConfig()), upper_bounds(query, direct, NameConfig())
     )
+
+
+def test_a_block_scores_as_its_names_one_by_one() -> None:
+    """Against many names at once (where the special rules run on a selection of
+    columns for plain queries), every cell equals the cell-by-cell rule for the pair."""
+    forms = [f for schema, name in NAMES for f in _forms(schema, name)]
+    block = FormBlock.of(forms)
+    for query in forms:
+        whole = unit_similarity(query.table, block.table)
+        one_by_one = np.concatenate(
+            [pair_similarity(query.table, f.table, query.units, f.units) for f in forms], axis=1
+        )
+        np.testing.assert_allclose(whole, one_by_one, atol=1e-12, err_msg=query.original)

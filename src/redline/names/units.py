@@ -219,6 +219,28 @@ class UnitTable:
             unit_count=sum(t.unit_count for t in tables),
         )
 
+    def select(self, units: IntArray) -> UnitTable:
+        """Some of the units, with their readings, in the order given. Token weights are
+        not carried over: a selection is for word similarity, not for name scores."""
+        starts = _starts(self.reading_counts)
+        readings = ranges(starts[units], self.reading_counts[units])
+        picked = readings.tolist()
+        chosen = units.tolist()
+        return UnitTable(
+            ints=self.ints[units],
+            flags=self.flags[units],
+            keys=[self.keys[i] for i in chosen],
+            vowels=[self.vowels[i] for i in chosen],
+            skels=[self.skels[i] for i in chosen],
+            bare=[self.bare[i] for i in chosen],
+            reading_keys=[self.reading_keys[i] for i in picked],
+            reading_skels=[self.reading_skels[i] for i in picked],
+            reading_counts=self.reading_counts[units],
+            reading_lens=self.reading_lens[readings],
+            token_weights=np.zeros(0),
+            unit_count=len(chosen),
+        )
+
     def has(self, flag: int) -> BoolArray:
         """Per unit, whether ``flag`` is set."""
         out: BoolArray = self.flags[:, flag]
