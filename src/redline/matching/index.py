@@ -91,15 +91,19 @@ class NameIndex:
     forms: FormBlock
     profile_forms: npt.NDArray[np.int64]
     _hydrated: dict[int, Profile] = field(default_factory=dict, repr=False, compare=False)
+    _form_masks: dict[int, tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __getstate__(self) -> dict[str, object]:
-        state = {k: v for k, v in self.__dict__.items() if k != "_hydrated"}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_hydrated", "_form_masks")}
         state["profiles"] = [_strip(p) for p in self.profiles]
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._hydrated = {}
+        self._form_masks = {}
 
     def profile(self, i: int) -> Profile:
         """Profile ``i`` with its names analysed."""
@@ -188,10 +192,10 @@ class NameIndex:
         for form in forms:
             feats |= form_features(form)
         common = COMMON_SHARE * self.size
-        chunks_rows: list[npt.NDArray[np.int32]] = []
-        chunks_weights: list[npt.NDArray[np.float32]] = []
         spans = [(self.offsets[f], self.idf[f]) for f in feats if f in self.offsets]
         rare = [s for s in spans if s[0][1] - s[0][0] <= common]
+        chunks_rows: list[npt.NDArray[np.int32]] = []
+        chunks_weights: list[npt.NDArray[np.float32]] = []
         # The query side weighs each feature by its rarity too (idf on both sides).
         for (start, end), idf in rare or spans:
             chunks_rows.append(self.rows[start:end])
@@ -202,7 +206,7 @@ class NameIndex:
         weights = np.concatenate(chunks_weights)
         sums = np.bincount(rows, weights=weights, minlength=self.size)
         if allowed is not None:
-            sums[~allowed[self.form_profile]] = 0.0
+            sums[self._form_mask(allowed)] = 0.0
         hits = int(np.count_nonzero(sums))
         if hits == 0:
             return []
@@ -213,12 +217,23 @@ class NameIndex:
         top = top[np.argsort(-sums[top], kind="stable")]
         out: list[tuple[int, float]] = []
         seen: set[int] = set()
-        for row in top.tolist():
-            p_index = int(self.form_profile[row])
+        for p_index, score in zip(self.form_profile[top].tolist(), sums[top].tolist(), strict=True):
             if p_index in seen:
                 continue
             seen.add(p_index)
-            out.append((p_index, float(sums[row])))
+            out.append((p_index, score))
             if len(out) >= limit:
                 break
         return out
+
+    def _form_mask(self, allowed: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """The names of the profiles ``allowed`` leaves out (kept: callers reuse a few
+        masks, and spreading one over every name costs as much as the retrieval)."""
+        cached = self._form_masks.get(id(allowed))
+        if cached is not None and cached[0] is allowed:
+            return cached[1]
+        if len(self._form_masks) > 64:
+            self._form_masks.clear()
+        mask: npt.NDArray[np.bool_] = ~allowed[self.form_profile]
+        self._form_masks[id(allowed)] = (allowed, mask)
+        return mask
