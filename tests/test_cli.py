@@ -64,6 +64,10 @@ def test_shrink_guard_from_the_cli(tmp_path: Path) -> None:
     assert run(tmp_path, "lists", "activate", str(held_id)).returncode == 1
     assert run(tmp_path, "lists", "activate", str(held_id), "--force").returncode == 0
     assert json.loads(run(tmp_path, "lists", "status", "--json").stdout)[0]["entity_count"] == 10
+    # The activation is in the audit log at once, not only at the next re-screen.
+    log = [json.loads(line) for line in run(tmp_path, "audit", "export").stdout.splitlines()]
+    activations = [r for r in log if r["kind"] == "list.activated"]
+    assert activations and activations[-1]["payload"]["snapshot"] == held_id
 
 
 def test_every_command_has_an_example_in_help(tmp_path: Path) -> None:

@@ -265,8 +265,12 @@ def activate_cmd(
 
     Example: redline lists activate 3 --force
     """
+    from redline.screening.audit import sync_activations
+
     with store() as (db, conf):
         info = db.activate(snapshot, force=force, shrink_limit=conf.shrink_limit)
+        # Logged now, not at the next re-screen: the log says when the lists changed.
+        sync_activations(db)
     if as_json:
         print_json(info.to_dict())
     else:
