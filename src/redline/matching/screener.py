@@ -257,11 +257,14 @@ class Screener:
             missing = [m.entity_id for m in matches if m.entity_id not in found]
             if missing and self.store is not None:
                 if len(found) > ENTITY_CACHE:
-                    found.clear()
+                    # A new dict, not clear(): a server thread may be reading the old one.
+                    found = self._entity_cache = {}
                 found.update(self.store.active_entities(missing))
-        return [
-            replace(m, entity=found[m.entity_id]) if m.entity_id in found else m for m in matches
-        ]
+        out = []
+        for m in matches:
+            entity = found.get(m.entity_id)
+            out.append(m if entity is None else replace(m, entity=entity))
+        return out
 
 
 @cache
