@@ -74,6 +74,24 @@ class Settings:
             "list entry in a delta re-screen."
         },
     )
+    media_max_bytes: int = field(
+        default=5 * 1024 * 1024,
+        metadata={
+            "help": "Largest page, file or feed 'media add' reads, in bytes; a larger one is "
+            "refused with an error before it is parsed."
+        },
+    )
+    media_timeout: float = field(
+        default=20.0,
+        metadata={"help": "Seconds 'media add' waits for a news site, per page."},
+    )
+    media_languages: str = field(
+        default="en",
+        metadata={
+            "help": "Languages (ISO 639-1, comma-separated) 'media add' accepts; an article "
+            "detected in another is refused with an error. Empty: any language."
+        },
+    )
 
     @property
     def store_url(self) -> str:

@@ -19,6 +19,9 @@ from redline.cli import audit as audit_cli
 from redline.cli import entities as entities_cli
 from redline.cli import lists as lists_cli
 from redline.cli import match as match_cli
+from redline.cli import media as media_cli
+from redline.cli import media_classify as media_classify_cli
+from redline.cli import media_search as media_search_cli
 from redline.cli import ownership as ownership_cli
 from redline.cli import portfolio as portfolio_cli
 from redline.cli import screen as screen_cli
@@ -42,6 +45,12 @@ app.add_typer(portfolio_cli.app, name="portfolio")
 app.command("alerts")(alerts_cli.alerts_cmd)
 app.command("decide")(alerts_cli.decide_cmd)
 app.add_typer(audit_cli.app, name="audit")
+app.add_typer(media_cli.app, name="media")
+media_cli.app.command("classify")(media_classify_cli.classify_cmd)
+media_cli.app.command("assess")(media_classify_cli.assess_cmd)
+media_cli.app.command("search")(media_search_cli.search_cmd)
+media_cli.app.command("link")(media_search_cli.link_cmd)
+media_cli.app.command("mentions")(media_search_cli.mentions_cmd)
 
 
 @app.callback()

@@ -66,6 +66,12 @@ def screen_cmd(
     fail_on_hit: Annotated[
         bool, typer.Option("--fail-on-hit", help="Exit with status 2 when any row has a hit.")
     ] = False,
+    media: Annotated[
+        bool,
+        typer.Option(
+            "--media", help="Also find each row in the stored news (see redline media add)."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
 ) -> None:
     """Screen every row of a customer file against the active lists.
@@ -76,6 +82,10 @@ The results keep the input's id column (or the row number) and hold each hit wit
 its score and explanation. Rows without a name are reported as skipped.
 
     A killed run keeps its finished rows: run the same command with --resume.
+
+    With --media, each row is also looked for in the stored news: results gain the \
+columns news_stories, news_adverse and news (rows named only in the news get a row of \
+their own), and the report a News section.
 
     Exit status: 0 done, 1 error, 2 hits found with --fail-on-hit, 130 interrupted.
 
@@ -88,6 +98,7 @@ its score and explanation. Rows without a name are reported as skipped.
         schema=schema,
         mapping=parse_mapping(mapping or []),
         workers=workers,
+        media=media,
     )
     columns = (
         TextColumn("screening"),
@@ -146,6 +157,8 @@ def _print_summary(summary: ScreenSummary) -> None:
         f"{summary.seconds:,.1f}",
     )
     console.print(table)
+    if "with_news" in c:
+        console.print(f"rows named in the stored news: {c['with_news']:,}")
     if summary.by_source:
         console.print(
             "hits by list: " + ", ".join(f"{k} {v:,}" for k, v in summary.by_source.items())

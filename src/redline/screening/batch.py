@@ -65,11 +65,15 @@ class ScreenParams:
     algorithm: str | None = None
     workers: int | None = None
     """Worker processes (default: one per CPU)."""
+    media: bool = False
+    """Also look for each row in the stored news (:mod:`redline.screening.media`)."""
 
     def identity(self) -> dict[str, Any]:
         """The parameters that decide the results (not how fast they come)."""
         out = asdict(self)
         del out["workers"]
+        if not self.media:
+            del out["media"]  # runs started before --media existed still resume
         out["sources"] = sorted(self.sources)
         return out
 
@@ -372,6 +376,12 @@ def screen_file(
             say(f"screening with {workers} worker processes")
             _run_pool(settings, params.algorithm, active, options, workers, chunks, committer)
         committer.sync()
+    news = None
+    if params.media:
+        from redline.screening.media import news_for_rows
+
+        say("looking for every row in the stored news")
+        news = news_for_rows(store, customers.rows())
     return _finish(
         customers,
         check,
@@ -393,6 +403,7 @@ def screen_file(
         started_at,
         started,
         through,
+        news,
     )
 
 
@@ -519,6 +530,7 @@ def _finish(
     started_at: str,
     started: float,
     resumed_from: int,
+    news: dict[int, Any] | None = None,
 ) -> ScreenSummary:
     """Count the hits, write the results and report into place, drop the checkpoint."""
     by_source: Counter[str] = Counter()
@@ -553,6 +565,7 @@ def _finish(
             "skipped": check.skipped_count,
             "with_hits": len(rows_hit),
             "hits": hits,
+            **({"with_news": len(news)} if news is not None else {}),
         },
         by_source=dict(by_source.most_common()),
         by_program=dict(by_program.most_common()),
@@ -564,11 +577,16 @@ def _finish(
         resumed_from_row=resumed_from,
     )
     data = summary.to_dict()
-    writers.write_results(output, _read_part(part), customers.id_header, data, out_format)
+    records: Iterator[dict[str, Any]] = _read_part(part)
+    if news is not None:
+        from redline.screening.media import with_news
+
+        records = with_news(records, news)
+    writers.write_results(output, records, customers.id_header, data, out_format, news=news)
     if report is not None:
         from redline.screening.report import write_report
 
-        write_report(report, data, kept)
+        write_report(report, data, kept, news=news)
     part.unlink(missing_ok=True)
     state_path.unlink(missing_ok=True)
     return summary

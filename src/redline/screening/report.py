@@ -11,12 +11,15 @@ autoescaping: names in customer files and lists are data, never markup.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from redline import __version__
 from redline.screening.writers import replacing
+
+if TYPE_CHECKING:
+    from redline.screening.media import RowNews
 
 
 def _environment() -> Environment:
@@ -29,9 +32,14 @@ def _environment() -> Environment:
     )
 
 
-def render_report(summary: dict[str, Any], hits: list[dict[str, Any]]) -> str:
+def render_report(
+    summary: dict[str, Any],
+    hits: list[dict[str, Any]],
+    news: dict[int, RowNews] | None = None,
+) -> str:
     """The report as HTML text. ``hits`` may be the first of many; the summary's
-    counts are always complete and the report says when hits were left out."""
+    counts are always complete and the report says when hits were left out. ``news``
+    (``screen --media``) adds a News section: the stories naming each row."""
     ordered = sorted(hits, key=lambda h: (int(h["row"]), -float(h["score"])))
     rows: list[dict[str, Any]] = []
     for hit in ordered:
@@ -46,11 +54,17 @@ def render_report(summary: dict[str, Any], hits: list[dict[str, Any]]) -> str:
         shown=len(hits),
         sample=any(snap.get("sample") for snap in summary["snapshots"]),
         version=__version__,
+        news=None if news is None else list(news.values()),
     )
 
 
-def write_report(path: str | Path, summary: dict[str, Any], hits: list[dict[str, Any]]) -> None:
+def write_report(
+    path: str | Path,
+    summary: dict[str, Any],
+    hits: list[dict[str, Any]],
+    news: dict[int, RowNews] | None = None,
+) -> None:
     """Write the report atomically: a reader sees the old file or the whole new one."""
-    html = render_report(summary, hits)
+    html = render_report(summary, hits, news)
     with replacing(Path(path)) as tmp:
         tmp.write_text(html, encoding="utf-8")

@@ -17,9 +17,12 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redline.errors import ConfigError
+
+if TYPE_CHECKING:
+    from redline.screening.media import RowNews
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl"}
 #: Rows an XLSX sheet holds, header included.
@@ -37,6 +40,9 @@ HIT_COLUMNS = (
     "programs",
     "explanation",
 )
+#: Columns added by ``screen --media``: how many stories name the row, how many of them
+#: are adverse, and the best of them on one line.
+NEWS_COLUMNS = ("news_stories", "news_adverse", "news")
 
 
 def output_format(path: Path) -> str:
@@ -65,16 +71,18 @@ def explanation_text(explanations: Iterable[dict[str, Any]]) -> str:
     return "; ".join(parts)
 
 
-def header(id_header: str | None) -> list[str]:
+def header(id_header: str | None, news: bool = False) -> list[str]:
     """The result columns: the input's id column (keeping its name) and the row number,
-    or the row number alone when the input has no id column."""
+    or the row number alone when the input has no id column (plus the news columns)."""
+    extra = list(NEWS_COLUMNS) if news else []
     if id_header is None:
-        return ["row", *HIT_COLUMNS]
-    name = id_header if id_header not in ("row", *HIT_COLUMNS) else f"input {id_header}"
-    return [name, "row", *HIT_COLUMNS]
+        return ["row", *HIT_COLUMNS, *extra]
+    taken = ("row", *HIT_COLUMNS, *extra)
+    name = id_header if id_header not in taken else f"input {id_header}"
+    return [name, "row", *HIT_COLUMNS, *extra]
 
 
-def flat(hit: dict[str, Any], id_header: str | None) -> list[object]:
+def flat(hit: dict[str, Any], id_header: str | None, news: bool = False) -> list[object]:
     """One hit as the values of :func:`header`."""
     values: list[object] = [] if id_header is None else [hit["id"]]
     values += [
@@ -89,6 +97,8 @@ def flat(hit: dict[str, Any], id_header: str | None) -> list[object]:
         "; ".join(hit["programs"]),
         explanation_text(hit["explanations"]),
     ]
+    if news:
+        values += [hit.get(column, "") for column in NEWS_COLUMNS]
     return values
 
 
@@ -115,29 +125,35 @@ def write_results(
     id_header: str | None,
     summary: dict[str, Any] | None = None,
     fmt: str | None = None,
+    news: dict[int, RowNews] | None = None,
 ) -> int:
     """Write every hit to ``path`` in its format; returns the number of hits written.
 
     ``summary`` (the run's parameters, lists and counts) becomes a second sheet of an
-    XLSX file; CSV and JSON lines hold hits only.
+    XLSX file; CSV and JSON lines hold hits only. With ``news`` (``screen --media``) the
+    records carry the news fields of :mod:`redline.screening.media`, JSON lines the
+    stories in full and XLSX a "news" sheet.
     """
     fmt = fmt or output_format(path)
+    with_news = news is not None
     if fmt == "xlsx":
-        return _write_xlsx(path, hits, id_header, summary)
-    columns = header(id_header)
+        return _write_xlsx(path, hits, id_header, summary, news)
+    columns = header(id_header, with_news)
     count = 0
     with replacing(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         if fmt == "csv":
             writer = csv.writer(fh)
             writer.writerow(columns)
             for hit in hits:
-                writer.writerow([neutralise(v) for v in flat(hit, id_header)])
+                writer.writerow([neutralise(v) for v in flat(hit, id_header, with_news)])
                 count += 1
         else:
             for hit in hits:
-                record = dict(zip(columns, flat(hit, id_header), strict=True))
+                record = dict(zip(columns, flat(hit, id_header, with_news), strict=True))
                 record["programs"] = hit["programs"]
                 record["explanations"] = hit["explanations"]
+                if with_news:
+                    record["news_detail"] = hit.get("news_detail", [])
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
                 count += 1
     return count
@@ -148,12 +164,13 @@ def _write_xlsx(
     hits: Iterable[dict[str, Any]],
     id_header: str | None,
     summary: dict[str, Any] | None,
+    news: dict[int, RowNews] | None = None,
 ) -> int:
     # openpyxl ships no type information; imported here so CSV runs never load it.
     openpyxl = importlib.import_module("openpyxl")
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("hits")
-    sheet.append(header(id_header))
+    sheet.append(header(id_header, news is not None))
     count = 0
     with replacing(path) as tmp:
         try:
@@ -164,7 +181,12 @@ def _write_xlsx(
                         f"more hits than an XLSX sheet holds ({XLSX_MAX_ROWS - 1:,}); write "
                         ".csv or .jsonl instead, or raise --threshold"
                     )
-                sheet.append([neutralise(v) for v in flat(hit, id_header)])
+                sheet.append([neutralise(v) for v in flat(hit, id_header, news is not None)])
+            if news is not None:
+                stories = book.create_sheet("news")
+                stories.append(NEWS_SHEET)
+                for row in news_rows(news):
+                    stories.append([neutralise(v) for v in row])
             if summary is not None:
                 about = book.create_sheet("summary")
                 about.append(["item", "value"])
@@ -175,6 +197,40 @@ def _write_xlsx(
             # saved too, to the temporary file that is then thrown away.
             book.save(tmp)
     return count
+
+
+#: The "news" sheet of an XLSX result: one line per (row, story).
+NEWS_SHEET = [
+    *("row", "id", "name", "title", "outlet", "published", "url", "mention"),
+    *("relevance", "adverse", "categories", "stage", "sources", "attributed to"),
+    *("evidence", "copies", "article"),
+]
+
+
+def news_rows(news: dict[int, RowNews]) -> Iterator[list[object]]:
+    """The values of the news sheet, row by row and best story first."""
+    for item in news.values():
+        for story in item.stories:
+            first = story.evidence[0].text if story.evidence else ""
+            yield [
+                item.row,
+                item.id,
+                item.name,
+                story.title or "",
+                story.outlet or "",
+                story.published or "",
+                story.url or "",
+                round(story.score, 4),
+                "" if story.relevance is None else round(story.relevance, 4),
+                "yes" if story.adverse else "no",
+                ", ".join(c.code for c in story.categories),
+                story.stage or "",
+                ", ".join(story.sources),
+                ", ".join(story.attributed_to),
+                " ".join(first.split()),
+                len(story.copies),
+                story.article_id,
+            ]
 
 
 def summary_rows(summary: dict[str, Any]) -> list[tuple[str, object]]:

@@ -8,12 +8,14 @@ bodies, not fifteen thousand.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -192,4 +194,75 @@ api_keys = Table(
     Column("created_at", String(32), nullable=False),
     Column("created_by", String(128), nullable=False),
     Column("revoked_at", String(32)),
+)
+
+# -- adverse media: articles grouped into stories of copies (migration 0004) ---------------
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", Text),  # where the text was read from
+    Column("canonical_url", Text),  # the publisher's own address, canonicalised
+    Column("title", Text),
+    Column("outlet", String(256)),
+    Column("author", Text),
+    Column("published", String(32)),  # ISO date as the page gives it
+    Column("language", String(8)),  # ISO 639-1
+    Column("text", Text, nullable=False),  # body without page furniture
+    # sha256 of the normalised text: the same text found twice is stored once.
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("origin", Text, nullable=False),  # what the user gave: path, URL, feed#item
+    Column("fetched_at", String(32), nullable=False),
+    Column("attributions", Text, nullable=False),  # JSON: [{outlet, start, end}]
+    # MinHash of the word 4-gram shingles with the parameters it was computed with.
+    Column("minhash", LargeBinary, nullable=False),
+    Column("minhash_perm", Integer, nullable=False),
+    Column("minhash_seed", BigInteger, nullable=False),
+    # The group of copies (named by its first stored member) and its earliest copy.
+    Column("story_id", Integer, ForeignKey("articles.id"), index=True),
+    Column("original_id", Integer, ForeignKey("articles.id")),
+    Column("added_at", String(32), nullable=False),
+)
+
+article_buckets = Table(
+    "article_buckets",
+    metadata,
+    # LSH bands of each article's MinHash: articles sharing a bucket are candidate copies.
+    Column("bucket", String(24), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# -- adverse media: mentions of listed parties and customers (migration 0005) --------------
+
+media_mentions = Table(
+    "media_mentions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("party_kind", String(16), nullable=False),  # entity | customer
+    Column("party_id", String(128), nullable=False),
+    Column("party_caption", Text, nullable=False),
+    Column("schema", String(32), nullable=False),
+    Column("source", String(64), nullable=False),  # list source, or "portfolio"
+    Column("start", Integer, nullable=False),  # text[start:end] is the mention
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("name", Text, nullable=False),  # the party's name it matched
+    Column("score", Float, nullable=False),
+    Column("explanation", Text, nullable=False),
+    Column("linked_at", String(32), nullable=False),
+    Index("ix_media_mentions_article", "article_id"),
+    Index("ix_media_mentions_party", "party_kind", "party_id"),
+)
+
+media_linked = Table(
+    "media_linked",
+    metadata,
+    # Which gazetteer (active list snapshots + portfolio revision) an article was last
+    # linked with: a list update changes the key and makes the article due again.
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("gazetteer", String(32), nullable=False),
+    Column("mentions", Integer, nullable=False),
+    Column("linked_at", String(32), nullable=False),
 )
