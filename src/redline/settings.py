@@ -74,6 +74,38 @@ class Settings:
             "list entry in a delta re-screen."
         },
     )
+    api_max_body_bytes: int = field(
+        default=1024 * 1024,
+        metadata={
+            "help": "Largest HTTP request body the server reads, in bytes; a larger one "
+            "gets 413 before it is parsed."
+        },
+    )
+    api_max_queries: int = field(
+        default=100,
+        metadata={"help": "Most queries one POST /match request may carry (413 beyond)."},
+    )
+    api_request_timeout: float = field(
+        default=30.0,
+        metadata={
+            "help": "Seconds an HTTP request may take before the server answers 503 "
+            "instead of its result."
+        },
+    )
+    api_cors_origins: str = field(
+        default="",
+        metadata={
+            "help": "Origins allowed to call the HTTP API from a browser, comma-separated "
+            "(empty: CORS off)."
+        },
+    )
+    api_max_upload_bytes: int = field(
+        default=200 * 1024 * 1024,
+        metadata={
+            "help": "Largest file the HTTP API accepts in an upload (customer files, list "
+            "files), in bytes; a larger one gets 413 and nothing is kept."
+        },
+    )
     media_max_bytes: int = field(
         default=5 * 1024 * 1024,
         metadata={

@@ -159,3 +159,39 @@ def test_cli_search(media_store: tuple[Store, dict[str, int]], settings: Setting
     assert none.returncode == 0 and "no stored article mentions" in none.stdout
     bad = run_cli(settings.home, "media", "search")
     assert bad.returncode == 1 and "error:" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_http_search(media_store: tuple[Store, dict[str, int]], settings: Settings) -> None:
+    from redline.server.app import create_app
+    from tests.server.conftest import make_keys, start_server, stop_server
+
+    _store, ids = media_store
+    keys = make_keys(settings)
+    url, running = start_server(create_app(settings))
+    try:
+        import httpx
+
+        headers = {"Authorization": f"Bearer {keys['viewer']}"}
+        with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
+            ok = client.get("/v1/media/search", params={"q": "Qods Aviation Industries"})
+            assert ok.status_code == 200, ok.text
+            body = ok.json()
+            assert {h["article_id"] for h in body["hits"]} == {
+                ids["01_factory_report.txt"],
+                ids["03_relay_wsj.txt"],
+            }
+            assert body["hits"][0]["mentions"][0]["schema"]
+            by_entity = client.get("/v1/media/search/entity/mehrabi")
+            assert by_entity.status_code == 200 and by_entity.json()["query"]["kind"] == "entity"
+            missing = client.get("/v1/media/search/entity/nope")
+            assert missing.status_code == 404
+            assert missing.headers["content-type"].startswith("application/problem+json")
+            assert client.get("/v1/media/search/customer/nope").status_code == 404
+            assert client.get("/v1/media/search").status_code == 422
+            assert client.get("/v1/media/search", params={"q": "  "}).status_code == 422
+            bad = client.get("/v1/media/search", params={"q": "x", "limit": 0})
+            assert bad.status_code == 422
+        anonymous = httpx.get(f"{url}/v1/media/search", params={"q": "x"}, timeout=60)
+        assert anonymous.status_code == 401
+    finally:
+        stop_server(running)

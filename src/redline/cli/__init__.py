@@ -17,6 +17,7 @@ from rich.markup import escape
 from redline.cli import alerts as alerts_cli
 from redline.cli import audit as audit_cli
 from redline.cli import entities as entities_cli
+from redline.cli import keys as keys_cli
 from redline.cli import lists as lists_cli
 from redline.cli import match as match_cli
 from redline.cli import media as media_cli
@@ -25,6 +26,7 @@ from redline.cli import media_search as media_search_cli
 from redline.cli import ownership as ownership_cli
 from redline.cli import portfolio as portfolio_cli
 from redline.cli import screen as screen_cli
+from redline.cli import serve as serve_cli
 from redline.cli.common import console_err, state
 from redline.errors import RedlineError
 
@@ -51,6 +53,8 @@ media_cli.app.command("assess")(media_classify_cli.assess_cmd)
 media_cli.app.command("search")(media_search_cli.search_cmd)
 media_cli.app.command("link")(media_search_cli.link_cmd)
 media_cli.app.command("mentions")(media_search_cli.mentions_cmd)
+app.add_typer(keys_cli.app, name="keys")
+app.command("serve")(serve_cli.serve_cmd)
 
 
 @app.callback()
