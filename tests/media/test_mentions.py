@@ -10,15 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redline.entities import Entity
-from redline.media.mentions import (
-    Gazetteer,
-    Mention,
-    Party,
-    find_mentions,
-    joinable,
-    spacy_backend,
-    words_of,
-)
+from redline.media.mentions import Gazetteer, Mention, Party, find_mentions, spacy_backend
+from redline.media.words import joinable, words_of
 
 ARTICLES = Path(__file__).parent.parent / "fixtures" / "media" / "articles"
 

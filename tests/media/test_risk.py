@@ -10,17 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redline.errors import ConfigError, InputError
-from redline.media.risk import (
-    CATEGORIES,
-    CATEGORY_BY_CODE,
-    LEGAL_STAGES,
-    STAGE_RANK,
-    STAGES,
-    assess,
-    assess_file,
-    assess_text,
-    cue_pattern,
-)
+from redline.media.risk import assess, assess_file, assess_text, cue_pattern
+from redline.media.taxonomy import CATEGORIES, CATEGORY_BY_CODE, LEGAL_STAGES, STAGE_RANK, STAGES
 
 FATF = {
     "organised_crime",

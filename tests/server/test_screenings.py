@@ -22,15 +22,14 @@ from redline.cli import app as cli_app
 from redline.screening.batch import screen_file, work_paths
 from redline.screening.readers import FORMATS
 from redline.server import create_app
-from redline.server.jobs import (
-    JobRecord,
-    JobStore,
+from redline.server.jobs import JobRecord, JobStore
+from redline.server.problems import Problem
+from redline.server.uploads import (
     ScreeningOptions,
     customer_file_suffix,
     read_options,
     safe_filename,
 )
-from redline.server.problems import Problem
 from redline.settings import Settings
 from redline.store import open_store
 from redline.store.audit import iter_records

@@ -22,18 +22,15 @@ from redline.server.jobs import (
     CONFLICT,
     MAX_ID,
     UPLOAD_PROBLEMS,
-    file_property,
     keep_as,
-    multipart_body,
     public_problem,
-    read_form,
-    receive_upload,
     record,
     upload_folder,
 )
 from redline.server.problems import PROBLEM_RESPONSES, Problem
 from redline.server.security import Principal, Role, require
 from redline.server.state import ServerState, get_state
+from redline.server.uploads import file_property, multipart_body, read_form, receive_upload
 from redline.sources import source_class, source_ids
 from redline.store import Store
 

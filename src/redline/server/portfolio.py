@@ -27,25 +27,27 @@ from redline.screening import portfolio as workflow
 from redline.screening.alerts import alerts as list_alerts
 from redline.server.jobs import (
     CONFLICT,
-    MAP_PROPERTY,
-    SCHEMA_PROPERTY,
     UPLOAD_PROBLEMS,
     FileLock,
-    ImportForm,
-    customer_file_suffix,
-    file_property,
     keep_as,
-    multipart_body,
     public_problem,
-    read_form,
-    receive_upload,
     record,
-    the_file,
     upload_folder,
 )
 from redline.server.problems import PROBLEM_RESPONSES, Problem
 from redline.server.security import Principal, Role, require
 from redline.server.state import ServerState, get_state
+from redline.server.uploads import (
+    MAP_PROPERTY,
+    SCHEMA_PROPERTY,
+    ImportForm,
+    customer_file_suffix,
+    file_property,
+    multipart_body,
+    read_form,
+    receive_upload,
+    the_file,
+)
 from redline.store import portfolio as customers_db
 
 router = APIRouter(

@@ -22,27 +22,29 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.server.jobs import (
     CONFLICT,
     JOB_ID_PATTERN,
-    MAP_PROPERTY,
     MEDIA_TYPES,
-    SCHEMA_PROPERTY,
     UPLOAD_PROBLEMS,
     JobRecord,
     JobRunner,
     JobStatus,
+    ResultFormat,
+    record_submission,
+)
+from redline.server.problems import PROBLEM_RESPONSES, Problem
+from redline.server.security import Principal, Role, require
+from redline.server.state import ServerState, get_state
+from redline.server.uploads import (
+    MAP_PROPERTY,
+    SCHEMA_PROPERTY,
     MapItem,
     PartySchema,
-    ResultFormat,
     customer_file_suffix,
     file_property,
     multipart_body,
     read_options,
     receive_upload,
-    record_submission,
     the_file,
 )
-from redline.server.problems import PROBLEM_RESPONSES, Problem
-from redline.server.security import Principal, Role, require
-from redline.server.state import ServerState, get_state
 from redline.store.snapshots import now_iso
 
 _STARTING = threading.Lock()
