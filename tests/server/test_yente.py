@@ -71,6 +71,22 @@ def test_match_has_yentes_shape(shared_server: LiveServer) -> None:
     assert body["responses"]["q2"]["results"][0]["caption"] == "QODS AVIATION INDUSTRIES"
 
 
+def test_small_and_large_requests_answer_alike(shared_server: LiveServer) -> None:
+    """A few queries are screened on the event loop, more in a worker thread: the
+    answers are the same either way."""
+    from redline.server.yente import INLINE_QUERIES
+
+    many = {f"q{i}": DAMAVANDIAN if i % 2 else QODS for i in range(INLINE_QUERIES * 3)}
+    with shared_server.client("viewer") as client:
+        small = _match(client, {"a": DAMAVANDIAN, "b": QODS})
+        large = _match(client, many)
+    assert len(large["responses"]) == len(many)
+    for name, query in many.items():
+        expected = small["responses"]["a" if query is DAMAVANDIAN else "b"]["results"]
+        got = large["responses"][name]["results"]
+        assert [(r["id"], r["score"]) for r in got] == [(r["id"], r["score"]) for r in expected]
+
+
 def test_match_parameters(shared_server: LiveServer) -> None:
     with shared_server.client("viewer") as client:
         wide = _match(client, {"q": QODS}, cutoff=0.0, limit=20)["responses"]["q"]["results"]

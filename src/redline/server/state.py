@@ -116,6 +116,11 @@ class ServerState:
             raise StoreError(f"the screening index could not be built: {self.build_error}")
         return self._screener
 
+    @property
+    def has_screener(self) -> bool:
+        """Whether a screener is loaded, so that :meth:`screener` returns at once."""
+        return self._screener is not None
+
     def warm(self) -> None:
         """Start building the screener in the background, so that the first request does
         not wait for it and ``/readyz`` can tell when it is done."""
