@@ -9,12 +9,9 @@ activation changes the key and the next Screener builds a fresh one.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +23,7 @@ from redline.matching.algorithms import Algorithm, Explanation, get_algorithm
 from redline.matching.features import schemata_compatible
 from redline.matching.index import NameIndex
 from redline.matching.profile import Profile, profile_of
+from redline.matching.saved import code_digest, save_pickle
 from redline.store import Store
 
 #: Bump when analysis or index layout changes, so that saved indexes are rebuilt.
@@ -117,7 +115,7 @@ class Screener:
             "|".join(
                 [
                     INDEX_VERSION,
-                    _code_digest(),
+                    code_digest("matching/index.py", "matching/profile.py"),
                     *(f"{s.source}:{s.id}:{s.content_hash}" for s in active),
                 ]
             ).encode()
@@ -138,7 +136,7 @@ class Screener:
                 sources.append(info.source)
         index = NameIndex.build(profiles)
         if path is not None:
-            _save(path, (index, sources))
+            save_pickle(path, (index, sources))
         return cls(index, sources, get_algorithm(algorithm), store=store)
 
     @property
@@ -265,32 +263,3 @@ class Screener:
             entity = found.get(m.entity_id)
             out.append(m if entity is None else replace(m, entity=entity))
         return out
-
-
-@cache
-def _code_digest() -> str:
-    """A digest of the code and data that analyse and index names: a saved index built
-    by other code is never loaded, even when nobody remembered to bump INDEX_VERSION."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    for folder in ("names", "names/translit", "names/data", "names/translit/data"):
-        for path in sorted((package / folder).glob("*")):
-            if path.is_file() and path.suffix in (".py", ".tsv", ".txt", ".json"):
-                digest.update(path.name.encode())
-                digest.update(path.read_bytes())
-    for name in ("index.py", "profile.py"):
-        digest.update((package / "matching" / name).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _save(path: Path, payload: object) -> None:
-    """Write atomically: a crash mid-write leaves no damaged index behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".idx")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

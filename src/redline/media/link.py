@@ -12,19 +12,17 @@ stale, or all of them when asked.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
 from redline.errors import ConfigError
+from redline.matching.saved import code_digest, save_pickle
 from redline.matching.screener import NOT_SCREENED
 from redline.media.mentions import Gazetteer, Mention, NerBackend, Party
 from redline.store import Store
@@ -127,7 +125,7 @@ def gazetteer_key(store: Store, *, customers: bool = True) -> str:
     """The key of the store's gazetteer: the active snapshots, the portfolio's revision
     and size, and the code that analyses names."""
     active = [s for s in store.active_snapshots() if s.source not in NOT_SCREENED]
-    parts = [GAZETTEER_VERSION, _code_digest()]
+    parts = [GAZETTEER_VERSION, code_digest("media/mentions.py", "media/words.py")]
     parts += [f"{s.source}:{s.id}:{s.content_hash}" for s in active]
     if customers:
         with store.engine.connect() as conn:
@@ -168,7 +166,7 @@ def store_gazetteer(
     gazetteer = Gazetteer.build(store_parties(store, customers=customers))
     built = time.perf_counter() - started
     if path is not None:
-        _save(path, gazetteer)
+        save_pickle(path, gazetteer)
     return StoreGazetteer(key, gazetteer, built)
 
 
@@ -330,31 +328,3 @@ def mentions_of(store: Store, party_id: str, party_kind: str = "entity") -> list
     )
     with store.engine.connect() as conn:
         return [_row(r) for r in conn.execute(query)]
-
-
-@cache
-def _code_digest() -> str:
-    """A digest of the code that analyses names and finds mentions: a gazetteer saved by
-    other code is never loaded."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    for folder in ("names", "names/translit", "names/data", "names/translit/data"):
-        for path in sorted((package / folder).glob("*")):
-            if path.is_file() and path.suffix in (".py", ".tsv", ".txt", ".json"):
-                digest.update(path.name.encode())
-                digest.update(path.read_bytes())
-    digest.update((package / "media" / "mentions.py").read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _save(path: Path, payload: object) -> None:
-    """Write atomically: a crash mid-write leaves no damaged gazetteer behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pkl")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

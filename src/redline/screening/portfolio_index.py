@@ -16,7 +16,6 @@ import hashlib
 import math
 import os
 import pickle
-import tempfile
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -32,6 +31,7 @@ from redline.entities import Entity
 from redline.matching.features import schemata_compatible
 from redline.matching.index import NameIndex, form_features
 from redline.matching.profile import Profile, profile_of
+from redline.matching.saved import code_digest, save_pickle
 from redline.settings import Settings
 from redline.store import Store
 from redline.store import audit as audit_store
@@ -248,21 +248,14 @@ def _name_index(
 
 def index_path(store: Store, settings: Settings) -> Path:
     """Where the index of this store's portfolio is saved."""
-    key = hashlib.sha256(f"{FORMAT}|{store.url}".encode()).hexdigest()[:16]
+    code = code_digest("matching/index.py", "matching/profile.py", "screening/portfolio_index.py")
+    key = hashlib.sha256(f"{FORMAT}|{code}|{store.url}".encode()).hexdigest()[:16]
     return settings.home / "portfolio-index" / f"customers-{key}.idx"
 
 
 def save(index: PortfolioIndex, path: Path) -> None:
     """Write atomically: a crash mid-write leaves the previous index in place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".idx")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((FORMAT, index), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    save_pickle(path, (FORMAT, index))
 
 
 def load(path: Path) -> PortfolioIndex | None:
