@@ -47,17 +47,6 @@ from redline.store import tables as t
 
 router = APIRouter(tags=["yente"])
 
-#: Names yente clients send for an algorithm; all mean redline's default.
-ALGORITHM_ALIASES = (
-    "best",
-    "default",
-    "logic-v1",
-    "logic-v2",
-    "regression-v1",
-    "regression-v2",
-    "name-based",
-    "name-qualified",
-)
 #: Every name ``algorithm`` accepts (a test keeps it in step with ALGORITHMS).
 AlgorithmName = Literal[
     "redline-v1",
@@ -72,6 +61,8 @@ AlgorithmName = Literal[
     "name-qualified",
 ]
 ALGORITHM_NAMES: tuple[str, ...] = get_args(AlgorithmName)
+#: Names yente clients send for an algorithm; all mean redline's default.
+ALGORITHM_ALIASES = tuple(name for name in ALGORITHM_NAMES if name not in ALGORITHMS)
 #: A query parameter pattern accepting the schema names a search can filter on.
 SCHEMA_PATTERN = "^(" + "|".join(sorted(s for s in SCHEMATA if is_party(s))) + ")$"
 #: Dataset names that mean every loaded list. ``sanctions`` is OpenSanctions' collection
