@@ -28,6 +28,8 @@ MATCHES = [
     ("Company", "Wirralong Downs Pty Ltd", "Wirra-long Downs Pty Ltd", "spacing"),
     ("Company", "GroupeDiarraImportExport", "Groupe Diarra Import Export", "run together"),
     ("Vessel", "MV Solenne Harbour", "Solenne Harbour", "vessel prefix"),
+    ("Company", "ရွှေမြင့် လက်ဖက်ခြောက် ကုမ္ပဏီလီမိတက်", "Shwe Myint Tea Co., Ltd.", "Burmese trade"),
+    ("Company", "အောင်ဇေယျ သစ်လုပ်ငန်း", "Aung Zeya Timber", "Burmese compound trade word"),
 ]
 
 NON_MATCHES = [
@@ -38,6 +40,7 @@ NON_MATCHES = [
     ("Company", "Marrowgate Leasing 3 Ltd", "Marrowgate Leasing 6 Ltd", "numbered SPV"),
     ("Vessel", "Hoshikaze Maru No. 8", "Hoshikaze Maru No. 6", "sister ship by number"),
     ("Company", "Kahraba", "Qods Aviation Industries", "unrelated"),
+    ("Company", "ရွှေမြင့် ငါးလုပ်ငန်း ကုမ္ပဏီလီမိတက်", "Shwe Myint Tea Co., Ltd.", "other trade"),
 ]
 
 
