@@ -170,9 +170,13 @@ class _Unbounded(RedlineV1):
 def test_skipping_by_bound_changes_no_result(
     screener: Screener, query: str, threshold: float
 ) -> None:
+    """Bounding skips candidates and hands its word similarities to the comparison; the
+    scores and explanations are those of comparing every candidate from scratch."""
     bounded = screener.match(query, threshold=threshold, limit=50)
     plain = replace(screener, algorithm=_Unbounded()).match(query, threshold=threshold, limit=50)
-    assert [(m.entity_id, m.score) for m in bounded] == [(m.entity_id, m.score) for m in plain]
+    assert [(m.entity_id, m.score, m.explanations) for m in bounded] == [
+        (m.entity_id, m.score, m.explanations) for m in plain
+    ]
 
 
 _MANY_NAMES = [

@@ -15,7 +15,13 @@ import numpy as np
 
 from redline.errors import ConfigError
 from redline.matching import features
-from redline.matching.compare import NameConfig, NameMatch, compare_names, upper_bounds
+from redline.matching.compare import (
+    NameConfig,
+    NameMatch,
+    compare_names,
+    upper_bounds,
+    word_similarity,
+)
 from redline.matching.ofac_name import ofac_name_score
 from redline.matching.profile import NameEntry, Profile
 from redline.names.units import FloatArray, FormBlock, IntArray
@@ -51,6 +57,65 @@ class Result:
     matched_name: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """What bounding a query's candidates found: per candidate the most its names could
+    score, and the word similarities computed on the way, which :meth:`Algorithm.compare`
+    reuses instead of computing them again for the few candidates that remain."""
+
+    values: FloatArray
+    sims: tuple[FloatArray, ...]
+    """Per query form (in profile order), its units x every unit of the block."""
+    unit_starts: IntArray
+    """Per name of the block, its first column."""
+    unit_counts: IntArray
+    first_name: IntArray
+    """Per candidate, the position of its first name in the block."""
+
+    def known(self, candidate: int) -> KnownSims:
+        """The similarities of one candidate (its position in the bounded list)."""
+        return KnownSims(self, int(self.first_name[candidate]))
+
+
+@dataclass(frozen=True, slots=True)
+class KnownSims:
+    """The word similarities of a query with one candidate, computed while bounding."""
+
+    bounds: Bounds
+    first_name: int
+
+    def get(self, query_form: int, candidate_form: int, count: int = 1) -> FloatArray:
+        """Query form ``query_form`` against ``count`` consecutive forms of the candidate
+        from ``candidate_form`` (both numbered through all names, in profile order)."""
+        b = self.bounds
+        first = self.first_name + candidate_form
+        start = int(b.unit_starts[first])
+        end = int(b.unit_starts[first + count - 1] + b.unit_counts[first + count - 1])
+        return b.sims[query_form][:, start:end]
+
+
+@dataclass(frozen=True, slots=True)
+class PairSims:
+    """The known similarities of one query name with one candidate name."""
+
+    known: KnownSims
+    query_base: int
+    candidate_base: int
+
+    def get(self, query_form: int, candidate_form: int) -> FloatArray:
+        """Form ``query_form`` of the query name against form ``candidate_form`` of the
+        candidate name."""
+        return self.known.get(self.query_base + query_form, self.candidate_base + candidate_form)
+
+
+def _form_offsets(profile: Profile) -> list[int]:
+    """Per name of a profile, the number of its first form among all its forms."""
+    out = [0]
+    for entry in profile.names:
+        out.append(out[-1] + len(entry.forms))
+    return out
+
+
 #: How much a name of each kind counts: weak aliases ("the Professor") and former
 #: names prove less than a current name or a full alias.
 NAME_KIND_WEIGHTS = {"name": 1.0, "alias": 1.0, "former": 0.95, "weak": 0.85}
@@ -74,16 +139,24 @@ class Algorithm(ABC):
     weigh_name_kinds: bool = True
 
     @abstractmethod
-    def name_score(self, query: NameEntry, candidate: NameEntry) -> tuple[float, str, str, str]:
-        """Score one query name against one candidate name: (score, detail, q, c)."""
+    def name_score(
+        self, query: NameEntry, candidate: NameEntry, known: PairSims | None = None
+    ) -> tuple[float, str, str, str]:
+        """Score one query name against one candidate name: (score, detail, q, c).
+        ``known`` holds the word similarities of their forms when already computed."""
 
-    def best_name(self, query: Profile, candidate: Profile) -> Explanation:
+    def best_name(
+        self, query: Profile, candidate: Profile, known: KnownSims | None = None
+    ) -> Explanation:
         """The best-scoring pair of names of two profiles, as the name_match feature."""
         best = (0.0, "no comparable names", "", "")
         best_kind = "name"
-        for q in query.names:
-            for c in candidate.names:
-                scored = self.name_score(q, c)
+        q_offsets = _form_offsets(query) if known is not None else []
+        c_offsets = _form_offsets(candidate) if known is not None else []
+        for qi, q in enumerate(query.names):
+            for ci, c in enumerate(candidate.names):
+                pair = None if known is None else PairSims(known, q_offsets[qi], c_offsets[ci])
+                scored = self.name_score(q, c, pair)
                 factor = NAME_KIND_WEIGHTS.get(c.prop, 1.0) if self.weigh_name_kinds else 1.0
                 if scored[0] * factor > best[0]:
                     best = (scored[0] * factor, scored[1], scored[2], scored[3])
@@ -95,20 +168,21 @@ class Algorithm(ABC):
 
     def score_bounds(
         self, query: Profile, names: FormBlock, owners: IntArray, count: int
-    ) -> FloatArray | None:
+    ) -> Bounds | None:
         """Per candidate, a score :meth:`compare` cannot exceed through the names (an
         identifier match aside), or None when the algorithm cannot say. ``names`` holds
         the analysed names of ``count`` candidates; ``owners`` says whose each one is."""
         return None
 
-    def compare(self, query: Profile, candidate: Profile) -> Result:
-        """Score a query against a candidate with every feature, and explain it."""
+    def compare(self, query: Profile, candidate: Profile, known: KnownSims | None = None) -> Result:
+        """Score a query against a candidate with every feature, and explain it.
+        ``known``: the word similarities :meth:`score_bounds` computed for this pair."""
         if not features.schemata_compatible(query.schema, candidate.schema):
             return Result(
                 0.0,
                 (Explanation("schema", 0.0, f"{query.schema} cannot match {candidate.schema}"),),
             )
-        name = self.best_name(query, candidate)
+        name = self.best_name(query, candidate, known)
         name_score, qname, cname = name.score, name.query, name.candidate
         explanations = [name]
         score = name_score
@@ -138,18 +212,23 @@ class RedlineV1(Algorithm):
         "contradict."
     )
 
-    def name_score(self, query: NameEntry, candidate: NameEntry) -> tuple[float, str, str, str]:
+    def name_score(
+        self, query: NameEntry, candidate: NameEntry, known: PairSims | None = None
+    ) -> tuple[float, str, str, str]:
         best: NameMatch | None = None
-        for qf in query.forms:
-            for cf in candidate.forms:
-                result = compare_names(qf, cf, self.names)
+        for i, qf in enumerate(query.forms):
+            for j, cf in enumerate(candidate.forms):
+                sim = None if known is None else known.get(i, j)
+                result = compare_names(qf, cf, self.names, sim)
                 if best is None or result.score > best.score:
                     best = result
         if best is None:
             return 0.0, "no comparable names", query.text, candidate.text
         return best.score, best.detail(), query.text, candidate.text
 
-    def best_name(self, query: Profile, candidate: Profile) -> Explanation:
+    def best_name(
+        self, query: Profile, candidate: Profile, known: KnownSims | None = None
+    ) -> Explanation:
         """The base rule, but a pair of names is aligned only when its upper bound could
         still beat (or tie) the best pair found so far. Pairs are tried best bound first,
         and the winner is the first best pair in the base rule's order, so the result is
@@ -157,8 +236,8 @@ class RedlineV1(Algorithm):
         instead of twenty."""
         pairs = len(query.names) * len(candidate.names)
         if pairs < PRUNE_PAIRS:
-            return super().best_name(query, candidate)
-        bounds = self._pair_bounds(query, candidate)
+            return super().best_name(query, candidate, known)
+        bounds = self._pair_bounds(query, candidate, known)
         factors = [
             NAME_KIND_WEIGHTS.get(c.prop, 1.0) if self.weigh_name_kinds else 1.0
             for c in candidate.names
@@ -169,11 +248,15 @@ class RedlineV1(Algorithm):
         )
         best_value = 0.0
         scored: dict[int, tuple[float, str, str, str]] = {}
+        q_offsets = _form_offsets(query) if known is not None else []
+        c_offsets = _form_offsets(candidate) if known is not None else []
         for k in order:
             reach = bounds[k // columns, k % columns] * factors[k % columns]
             if reach <= 0.0 or reach + BOUND_SLACK < best_value:
                 break
-            result = self.name_score(query.names[k // columns], candidate.names[k % columns])
+            row, col = divmod(k, columns)
+            pair = None if known is None else PairSims(known, q_offsets[row], c_offsets[col])
+            result = self.name_score(query.names[row], candidate.names[col], pair)
             scored[k] = result
             best_value = max(best_value, result[0] * factors[k % columns])
         if best_value <= 0.0:
@@ -185,7 +268,9 @@ class RedlineV1(Algorithm):
             detail += f" [{kind} name x{NAME_KIND_WEIGHTS.get(kind, 1.0):.2f}]"
         return Explanation("name_match", best_value, detail, qname, cname)
 
-    def _pair_bounds(self, query: Profile, candidate: Profile) -> FloatArray:
+    def _pair_bounds(
+        self, query: Profile, candidate: Profile, known: KnownSims | None = None
+    ) -> FloatArray:
         """Query names x candidate names: a name score no pair of their forms exceeds."""
         forms = [form for entry in candidate.names for form in entry.forms]
         owners = np.repeat(
@@ -195,24 +280,38 @@ class RedlineV1(Algorithm):
         if not forms:
             return out
         block = FormBlock.of(forms)
+        q_form = 0
         for row, entry in enumerate(query.names):
             for form in entry.forms:
-                np.maximum.at(out[row], owners, upper_bounds(form, block, self.names))
+                sim = None if known is None else known.get(q_form, 0, len(forms))
+                np.maximum.at(out[row], owners, upper_bounds(form, block, self.names, sim))
+                q_form += 1
         return out
 
     def score_bounds(
         self, query: Profile, names: FormBlock, owners: IntArray, count: int
-    ) -> FloatArray | None:
+    ) -> Bounds | None:
         """All candidates' names at once against each query name (see
         :func:`~redline.matching.compare.upper_bounds`), plus the most the secondary
-        features could add."""
+        features could add; the word similarities are kept for :meth:`compare`."""
         out = np.zeros(count)
+        sims: list[FloatArray] = []
         if names.size:
             for entry in query.names:
                 for form in entry.forms:
-                    np.maximum.at(out, owners, upper_bounds(form, names, self.names))
-        result: FloatArray = out + features.MAX_BONUS
-        return result
+                    sim = word_similarity(form, names, self.names)
+                    sims.append(sim)
+                    np.maximum.at(out, owners, upper_bounds(form, names, self.names, sim))
+        starts = np.zeros(names.size, dtype=np.int64)
+        if names.size:
+            starts[1:] = np.cumsum(names.unit_counts)[:-1]
+        return Bounds(
+            values=out + features.MAX_BONUS,
+            sims=tuple(sims),
+            unit_starts=starts,
+            unit_counts=names.unit_counts,
+            first_name=np.searchsorted(owners, np.arange(count)),
+        )
 
 
 @dataclass(frozen=True)
@@ -230,11 +329,13 @@ class Ofac(Algorithm):
         "attributes add or take nothing, as at OFAC."
     )
 
-    def name_score(self, query: NameEntry, candidate: NameEntry) -> tuple[float, str, str, str]:
+    def name_score(
+        self, query: NameEntry, candidate: NameEntry, known: PairSims | None = None
+    ) -> tuple[float, str, str, str]:
         score = ofac_name_score(query.text, candidate.text)
         return score, f"OFAC-style score {score * 100:.0f}", query.text, candidate.text
 
-    def compare(self, query: Profile, candidate: Profile) -> Result:
+    def compare(self, query: Profile, candidate: Profile, known: KnownSims | None = None) -> Result:
         """The name score alone: OFAC's tool ignores every other attribute."""
         if not features.schemata_compatible(query.schema, candidate.schema):
             return Result(0.0, (Explanation("schema", 0.0, "schemata differ"),))

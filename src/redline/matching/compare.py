@@ -94,8 +94,15 @@ def _how(qu: Unit, cu: Unit, value: float) -> str:
 CELLS_ONE_BY_ONE = 12
 
 
-def compare_names(query: NameForm, candidate: NameForm, config: NameConfig) -> NameMatch:
-    """Score how well two analysed names agree, with the alignment that explains it."""
+def compare_names(
+    query: NameForm, candidate: NameForm, config: NameConfig, sim: FloatArray | None = None
+) -> NameMatch:
+    """Score how well two analysed names agree, with the alignment that explains it.
+
+    ``sim`` is the word similarity of the two names when a screen already computed it
+    (:func:`word_similarity` over many names, cut to this one's columns)."""
+    if sim is not None:
+        return align(query, candidate, sim, config)
     q_special = int(query.table.has(SPECIAL).sum())
     c_special = int(candidate.table.has(SPECIAL).sum())
     cells = q_special * candidate.table.unit_count + c_special * query.table.unit_count
@@ -214,7 +221,20 @@ def _label(form: NameForm, unit: Unit) -> str:
     return " ".join(t.text for t in form.tokens[unit.start : unit.end])
 
 
-def upper_bounds(query: NameForm, block: FormBlock, config: NameConfig) -> FloatArray:
+def word_similarity(query: NameForm, block: FormBlock, config: NameConfig) -> FloatArray:
+    """Every query unit against every unit of the names of ``block`` (one column per
+    unit, names end to end), similarities below ``min_pair`` as 0: they cannot be
+    aligned. A cell depends on its two units alone, so the columns of one name are the
+    matrix :func:`compare_names` would compute for that pair (the screener hands them
+    over instead of computing them twice)."""
+    sim = unit_similarity(query.table, block.table)
+    out: FloatArray = np.where(sim >= config.min_pair, sim, 0.0)
+    return out
+
+
+def upper_bounds(
+    query: NameForm, block: FormBlock, config: NameConfig, sim: FloatArray | None = None
+) -> FloatArray:
     """For each name of ``block``, a score :func:`compare_names` cannot exceed, computed
     for all of them at once from the word similarities, without aligning.
 
@@ -228,8 +248,8 @@ def upper_bounds(query: NameForm, block: FormBlock, config: NameConfig) -> Float
     """
     if block.size == 0:
         return np.zeros(0)
-    sim = unit_similarity(query.table, block.table)
-    sim = np.where(sim >= config.min_pair, sim, 0.0)
+    if sim is None:
+        sim = word_similarity(query, block, config)
     unit_starts = np.concatenate(([0], np.cumsum(block.unit_counts)[:-1]))
     token_starts = np.concatenate(([0], np.cumsum(block.token_counts)[:-1]))
     # Query words: the best similarity of any unit holding the word, per candidate name.

@@ -200,8 +200,11 @@ class Screener:
         # that is every candidate, at the cost of a few matrix operations.
         names, owners = self.index.names_of(found)
         bounds = algo.score_bounds(profile, names, owners, len(found))
+        positions = {p_index: k for k, p_index in enumerate(found)}
         if bounds is not None:
-            found = [i for i, bound in zip(found, bounds.tolist(), strict=True) if bound >= cutoff]
+            found = [
+                i for i, bound in zip(found, bounds.values.tolist(), strict=True) if bound >= cutoff
+            ]
         if profile.identifiers:
             found.extend(self._by_identifier(profile, allowed))
         results: list[Match] = []
@@ -213,7 +216,9 @@ class Screener:
             candidate = self.index.profile(p_index)
             if candidate.id in excluded:
                 continue
-            result = algo.compare(profile, candidate)
+            position = positions.get(p_index)
+            known = None if bounds is None or position is None else bounds.known(position)
+            result = algo.compare(profile, candidate, known)
             if result.score < cutoff:
                 continue
             results.append(
