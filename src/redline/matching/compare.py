@@ -277,8 +277,9 @@ def upper_bounds(
     total = total + np.add.reduceat(weights, token_starts) * min(1.0, config.extra_candidate)
     bounds: FloatArray = np.divide(aligned, total, out=np.zeros_like(aligned), where=total > 0)
     # Names run together: only those spaced differently and of nearly equal length.
-    joined_lens = np.fromiter((len(j) for j in block.joined), np.int64, block.size)
-    spaced = (block.token_counts != len(q_weights)) & (np.abs(joined_lens - len(query.joined)) <= 2)
+    spaced = (block.token_counts != len(q_weights)) & (
+        np.abs(block.joined_lens - len(query.joined)) <= 2
+    )
     for i in np.flatnonzero(spaced).tolist():
         joined = _joined_strings(query.joined, block.joined[i])
         if joined > bounds[i]:

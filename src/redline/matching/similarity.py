@@ -44,6 +44,7 @@ from redline.names.units import (
     BoolArray,
     FloatArray,
     IntArray,
+    StrArray,
     Unit,
     UnitTable,
 )
@@ -76,7 +77,7 @@ _CLIFF = _cliff_table()
 _SKELETON_EQUAL = np.asarray(SKELETON_EQUAL)
 
 
-def _distances(left: list[str], right: list[str]) -> IntArray:
+def _distances(left: StrArray, right: StrArray) -> IntArray:
     result: IntArray = cdist(left, right, scorer=OSA.distance, dtype=np.int64)
     return result
 

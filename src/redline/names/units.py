@@ -12,7 +12,6 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,6 +25,9 @@ if TYPE_CHECKING:
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+#: Strings as a numpy object array: cut by index arrays without a Python loop, and
+#: handed to rapidfuzz as they are.
+StrArray = npt.NDArray[np.object_]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +132,8 @@ class UnitTable:
 
     ``ints`` holds, per unit, the number and concept ids (-1 for none), the first letter,
     the key length (at least 1), the text length, the token span and the lengths of the
-    skeletons; ``flags`` the yes/no
-    columns above. Strings stay Python lists because rapidfuzz
-    compares them in C++ as they are.
+    skeletons; ``flags`` the yes/no columns above. Strings are object arrays, which a
+    block of many names cuts by index arrays and rapidfuzz compares as they are.
     Every unit has one or more *readings* (its text and its other readings), listed in
     unit order; ``reading_counts`` says how many each unit has, ``reading_lens`` the
     lengths of each reading's key and skeleton.
@@ -140,12 +141,12 @@ class UnitTable:
 
     ints: IntArray
     flags: BoolArray
-    keys: list[str]
-    vowels: list[str]
-    skels: list[str]
-    bare: list[str]
-    reading_keys: list[str]
-    reading_skels: list[str]
+    keys: StrArray
+    vowels: StrArray
+    skels: StrArray
+    bare: StrArray
+    reading_keys: StrArray
+    reading_skels: StrArray
     reading_counts: IntArray
     reading_lens: IntArray
     token_weights: FloatArray
@@ -184,12 +185,12 @@ class UnitTable:
         return cls(
             ints=ints,
             flags=flags,
-            keys=[u.key for u in units],
-            vowels=[vowel_key(u.key) for u in units],
-            skels=[u.skel for u in units],
-            bare=[u.bare_skel for u in units],
-            reading_keys=reading_keys,
-            reading_skels=reading_skels,
+            keys=_object_array([u.key for u in units]),
+            vowels=_object_array([vowel_key(u.key) for u in units]),
+            skels=_object_array([u.skel for u in units]),
+            bare=_object_array([u.bare_skel for u in units]),
+            reading_keys=_object_array(reading_keys),
+            reading_skels=_object_array(reading_skels),
             reading_counts=np.array([len(r) for r in readings], dtype=np.int64),
             reading_lens=np.array(
                 [(len(k), len(s)) for k, s in zip(reading_keys, reading_skels, strict=True)],
@@ -207,12 +208,12 @@ class UnitTable:
         return cls(
             ints=np.concatenate([t.ints for t in tables]),
             flags=np.concatenate([t.flags for t in tables]),
-            keys=list(chain.from_iterable(t.keys for t in tables)),
-            vowels=list(chain.from_iterable(t.vowels for t in tables)),
-            skels=list(chain.from_iterable(t.skels for t in tables)),
-            bare=list(chain.from_iterable(t.bare for t in tables)),
-            reading_keys=list(chain.from_iterable(t.reading_keys for t in tables)),
-            reading_skels=list(chain.from_iterable(t.reading_skels for t in tables)),
+            keys=np.concatenate([t.keys for t in tables]),
+            vowels=np.concatenate([t.vowels for t in tables]),
+            skels=np.concatenate([t.skels for t in tables]),
+            bare=np.concatenate([t.bare for t in tables]),
+            reading_keys=np.concatenate([t.reading_keys for t in tables]),
+            reading_skels=np.concatenate([t.reading_skels for t in tables]),
             reading_counts=np.concatenate([t.reading_counts for t in tables]),
             reading_lens=np.concatenate([t.reading_lens for t in tables]),
             token_weights=np.concatenate([t.token_weights for t in tables]),
@@ -224,21 +225,19 @@ class UnitTable:
         not carried over: a selection is for word similarity, not for name scores."""
         starts = _starts(self.reading_counts)
         readings = ranges(starts[units], self.reading_counts[units])
-        picked = readings.tolist()
-        chosen = units.tolist()
         return UnitTable(
             ints=self.ints[units],
             flags=self.flags[units],
-            keys=[self.keys[i] for i in chosen],
-            vowels=[self.vowels[i] for i in chosen],
-            skels=[self.skels[i] for i in chosen],
-            bare=[self.bare[i] for i in chosen],
-            reading_keys=[self.reading_keys[i] for i in picked],
-            reading_skels=[self.reading_skels[i] for i in picked],
+            keys=self.keys[units],
+            vowels=self.vowels[units],
+            skels=self.skels[units],
+            bare=self.bare[units],
+            reading_keys=self.reading_keys[readings],
+            reading_skels=self.reading_skels[readings],
             reading_counts=self.reading_counts[units],
             reading_lens=self.reading_lens[readings],
             token_weights=np.zeros(0),
-            unit_count=len(chosen),
+            unit_count=len(units),
         )
 
     def has(self, flag: int) -> BoolArray:
@@ -260,7 +259,7 @@ def ranges(starts: IntArray, counts: IntArray) -> IntArray:
 @dataclass
 class FormBlock:
     """Many analysed names end to end: their units as one :class:`UnitTable`, how many
-    units and words each name has, and each name's words run together.
+    units and words each name has, and each name's words run together (and their length).
 
     The index keeps every listed name in one block and cuts out the candidates of a
     query with :meth:`take`, so that a saved index is a few large arrays, quick to load,
@@ -270,13 +269,14 @@ class FormBlock:
     table: UnitTable
     unit_counts: IntArray
     token_counts: IntArray
-    joined: list[str]
-    _cache: tuple[tuple[IntArray, ...], tuple[npt.NDArray[np.object_], ...]] | None = field(
+    joined: StrArray
+    joined_lens: IntArray
+    _cache: tuple[IntArray, IntArray, IntArray] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
     def __getstate__(self) -> dict[str, object]:
-        # Offsets and object arrays are derived; a saved index holds only the columns.
+        # The offsets are derived; a saved index holds only the columns.
         return {k: v for k, v in self.__dict__.items() if k != "_cache"}
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -291,7 +291,8 @@ class FormBlock:
             table=UnitTable.concat(tables) if tables else _EMPTY,
             unit_counts=np.fromiter((t.unit_count for t in tables), np.int64, len(tables)),
             token_counts=np.fromiter((len(t.token_weights) for t in tables), np.int64, len(tables)),
-            joined=[f.joined for f in forms],
+            joined=_object_array([f.joined for f in forms]),
+            joined_lens=np.fromiter((len(f.joined) for f in forms), np.int64, len(forms)),
         )
 
     @property
@@ -304,21 +305,11 @@ class FormBlock:
         table = self.table
         if self._cache is None:
             self._cache = (
-                (
-                    _starts(self.unit_counts),
-                    _starts(self.token_counts),
-                    _starts(table.reading_counts),
-                ),
-                tuple(
-                    _object_array(values)
-                    for values in (
-                        *(table.keys, table.vowels, table.skels, table.bare),
-                        *(table.reading_keys, table.reading_skels),
-                    )
-                ),
+                _starts(self.unit_counts),
+                _starts(self.token_counts),
+                _starts(table.reading_counts),
             )
-        (unit_offsets, token_offsets, reading_offsets), strings = self._cache
-        keys, vowels, skels, bare, r_keys, r_skels = strings
+        unit_offsets, token_offsets, reading_offsets = self._cache
         units = ranges(unit_offsets[forms], self.unit_counts[forms])
         tokens = ranges(token_offsets[forms], self.token_counts[forms])
         readings = ranges(reading_offsets[units], table.reading_counts[units])
@@ -326,12 +317,12 @@ class FormBlock:
             table=UnitTable(
                 ints=table.ints[units],
                 flags=table.flags[units],
-                keys=keys[units].tolist(),
-                vowels=vowels[units].tolist(),
-                skels=skels[units].tolist(),
-                bare=bare[units].tolist(),
-                reading_keys=r_keys[readings].tolist(),
-                reading_skels=r_skels[readings].tolist(),
+                keys=table.keys[units],
+                vowels=table.vowels[units],
+                skels=table.skels[units],
+                bare=table.bare[units],
+                reading_keys=table.reading_keys[readings],
+                reading_skels=table.reading_skels[readings],
                 reading_counts=table.reading_counts[units],
                 reading_lens=table.reading_lens[readings],
                 token_weights=table.token_weights[tokens],
@@ -339,7 +330,8 @@ class FormBlock:
             ),
             unit_counts=self.unit_counts[forms],
             token_counts=self.token_counts[forms],
-            joined=[self.joined[i] for i in forms.tolist()],
+            joined=self.joined[forms],
+            joined_lens=self.joined_lens[forms],
         )
 
 
@@ -348,7 +340,7 @@ def _starts(counts: IntArray) -> IntArray:
     return out
 
 
-def _object_array(values: list[str]) -> npt.NDArray[np.object_]:
+def _object_array(values: Sequence[str]) -> StrArray:
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
@@ -357,12 +349,12 @@ def _object_array(values: list[str]) -> npt.NDArray[np.object_]:
 _EMPTY = UnitTable(
     ints=np.zeros((0, 9), dtype=np.int64),
     flags=np.zeros((0, 6), dtype=np.bool_),
-    keys=[],
-    vowels=[],
-    skels=[],
-    bare=[],
-    reading_keys=[],
-    reading_skels=[],
+    keys=_object_array([]),
+    vowels=_object_array([]),
+    skels=_object_array([]),
+    bare=_object_array([]),
+    reading_keys=_object_array([]),
+    reading_skels=_object_array([]),
     reading_counts=np.zeros(0, dtype=np.int64),
     reading_lens=np.zeros((0, 2), dtype=np.int64),
     token_weights=np.zeros(0),
