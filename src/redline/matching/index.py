@@ -20,12 +20,14 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
 from redline.matching.profile import NameEntry, Profile
 from redline.names.analysis import NameForm, analyse
+from redline.names.phonetics import phonetic_key
 from redline.names.units import FormBlock, ranges
 
 #: Features in more than this share of all names carry no information for retrieval.
@@ -48,26 +50,29 @@ def form_features(form: NameForm) -> set[str]:
     """The retrieval features of one analysed name."""
     out: set[str] = set()
     for token in form.tokens:
-        if token.number is not None:
-            out.add("n" + token.number)
-            continue
-        if token.concept is not None:
-            out.add("c" + token.concept)
-        for text in (token.key, *(_alt_keys(token.alts))):
-            padded = f"^{text}$"
-            if len(padded) <= 3:
-                out.add("k" + padded)
-            else:
-                out.update("k" + padded[i : i + 3] for i in range(len(padded) - 2))
-        skel = f"^{token.skel}$"
-        out.update("s" + skel[i : i + 2] for i in range(len(skel) - 1))
+        out |= _token_features(token.number, token.concept, token.key, token.alts, token.skel)
     return out
 
 
-def _alt_keys(alts: tuple[str, ...]) -> list[str]:
-    from redline.names.phonetics import phonetic_key
-
-    return [phonetic_key(a) for a in alts]
+@lru_cache(maxsize=100_000)
+def _token_features(
+    number: str | None, concept: str | None, key: str, alts: tuple[str, ...], skel: str
+) -> frozenset[str]:
+    """The features of one word (words recur across names and queries: kept)."""
+    if number is not None:
+        return frozenset(("n" + number,))
+    out: set[str] = set()
+    if concept is not None:
+        out.add("c" + concept)
+    for text in (key, *(phonetic_key(a) for a in alts)):
+        padded = f"^{text}$"
+        if len(padded) <= 3:
+            out.add("k" + padded)
+        else:
+            out.update("k" + padded[i : i + 3] for i in range(len(padded) - 2))
+    padded_skel = f"^{skel}$"
+    out.update("s" + padded_skel[i : i + 2] for i in range(len(padded_skel) - 1))
+    return frozenset(out)
 
 
 @dataclass
@@ -87,6 +92,8 @@ class NameIndex:
     offsets: dict[str, tuple[int, int]]
     rows: npt.NDArray[np.int32]
     weights: npt.NDArray[np.float32]
+    """Per posting, the feature's idf squared over the name's norm: the query side
+    weighs each feature by its rarity too."""
     idf: dict[str, float]
     forms: FormBlock
     profile_forms: npt.NDArray[np.int64]
@@ -159,7 +166,7 @@ class NameIndex:
         for feat, items in postings.items():
             start = len(rows)
             rows.extend(r for r, _ in items)
-            weights.extend(w for _, w in items)
+            weights.extend(w * idf[feat] for _, w in items)
             offsets[feat] = (start, len(rows))
         return cls(
             profiles=list(profiles),
@@ -192,18 +199,14 @@ class NameIndex:
         for form in forms:
             feats |= form_features(form)
         common = COMMON_SHARE * self.size
-        spans = [(self.offsets[f], self.idf[f]) for f in feats if f in self.offsets]
-        rare = [s for s in spans if s[0][1] - s[0][0] <= common]
-        chunks_rows: list[npt.NDArray[np.int32]] = []
-        chunks_weights: list[npt.NDArray[np.float32]] = []
-        # The query side weighs each feature by its rarity too (idf on both sides).
-        for (start, end), idf in rare or spans:
-            chunks_rows.append(self.rows[start:end])
-            chunks_weights.append(self.weights[start:end] * np.float32(idf))
-        if not chunks_rows:
+        # In index order, so that the sums, and the ties, are the same in every process.
+        spans = sorted(self.offsets[f] for f in feats if f in self.offsets)
+        rare = [s for s in spans if s[1] - s[0] <= common]
+        chosen = rare or spans
+        if not chosen:
             return []
-        rows = np.concatenate(chunks_rows)
-        weights = np.concatenate(chunks_weights)
+        rows = np.concatenate([self.rows[start:end] for start, end in chosen])
+        weights = np.concatenate([self.weights[start:end] for start, end in chosen])
         sums = np.bincount(rows, weights=weights, minlength=self.size)
         if allowed is not None:
             sums[self._form_mask(allowed)] = 0.0

@@ -225,7 +225,7 @@ def _name_index(
     squares = np.bincount(posting_form, weights=idf[flat] ** 2, minlength=forms)
     norms = np.sqrt(squares)
     norms[norms == 0] = 1.0
-    weight = idf[flat] / norms[posting_form]
+    weight = idf[flat] ** 2 / norms[posting_form]  # idf on the query side too
     order = np.argsort(flat, kind="stable")
     ends = np.cumsum(df.astype(np.int64))
     offsets = {
