@@ -146,6 +146,30 @@ def screener_sources(screener: Screener) -> set[str]:
     return set(screener.sources)
 
 
+def test_a_loaded_index_analyses_its_parties_when_needed_and_when_warmed(
+    screener: Screener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A saved index keeps names as text; parties are analysed again at their first
+    match or all at once by warm(), and a full cache drops its older half only."""
+    import pickle
+
+    from redline.matching import index as index_module
+
+    loaded = replace(screener, index=pickle.loads(pickle.dumps(screener.index)))
+    assert not loaded.index.profiles[0].names[0].forms
+    expected = [(m.entity_id, m.score) for m in screener.match("Qassem Damavandian")]
+    assert [(m.entity_id, m.score) for m in loaded.match("Qassem Damavandian")] == expected
+    monkeypatch.setattr(index_module, "HYDRATED_CACHE", 4)
+    loaded.warm()
+    assert 0 < len(loaded.index._hydrated) <= 4
+    for i in range(loaded.size):
+        got, want = loaded.index.profile(i), screener.index.profile(i)
+        assert [f.comparable for e in got.names for f in e.forms] == [
+            f.comparable for e in want.names for f in e.forms
+        ]
+        assert len(loaded.index._hydrated) <= 4
+
+
 class _Unbounded(RedlineV1):
     """redline-v1 without the upper bound: every candidate is aligned."""
 

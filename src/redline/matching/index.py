@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import islice
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +34,8 @@ from redline.names.units import FormBlock, ranges
 #: Features in more than this share of all names carry no information for retrieval.
 COMMON_SHARE = 0.05
 #: Candidate profiles kept analysed after loading a saved index.
-HYDRATED_CACHE = 20_000
+#: About 12 KB each: 50,000 (more than the parties of every list loaded) is some 600 MB.
+HYDRATED_CACHE = 50_000
 
 
 def _strip(profile: Profile) -> Profile:
@@ -120,10 +122,18 @@ class NameIndex:
         done = self._hydrated.get(i)
         if done is None:
             if len(self._hydrated) >= HYDRATED_CACHE:
-                self._hydrated.clear()
+                # The older half goes: emptying it all would analyse the lists again.
+                for old in list(islice(self._hydrated, HYDRATED_CACHE // 2)):
+                    del self._hydrated[old]
             done = _hydrate(profile)
             self._hydrated[i] = done
         return done
+
+    def hydrate_all(self) -> None:
+        """Analyse every profile's names now rather than at its first match (a
+        long-running server or benchmark worker pays the time up front)."""
+        for i in range(min(len(self.profiles), HYDRATED_CACHE)):
+            self.profile(i)
 
     def names_of(self, candidates: Sequence[int]) -> tuple[FormBlock, npt.NDArray[np.int64]]:
         """The analysed names of some profiles, and for each name whose it is (a
