@@ -33,6 +33,8 @@ def test_round_trip_and_hash_stability() -> None:
     again = Entity.from_dict(e.to_dict())
     assert again == e
     assert again.content_hash() == e.content_hash()
+    stored = Entity.from_stored(e.to_dict())
+    assert stored == e and stored.properties is not e.properties
     e.add("alias", "LIGHT AIRPLANES DESIGN AND MANUFACTURING INDUSTRIES")
     assert again.content_hash() != e.content_hash()
 

@@ -128,6 +128,18 @@ class Entity:
         return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
     @classmethod
+    def from_stored(cls, data: Mapping[str, Any]) -> Entity:
+        """Read an entity the store wrote: its values were cleaned and checked when it
+        was loaded, so they are taken as they are (a screening reads one per match)."""
+        props = data.get("properties") or {}
+        return cls(
+            id=str(data["id"]),
+            schema=str(data["schema"]),
+            properties={prop: list(values) for prop, values in props.items()},
+            datasets=[str(d) for d in data.get("datasets") or []],
+        )
+
+    @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Entity:
         """Read the FtM JSON form; unknown schemata or properties raise ValueError."""
         try:

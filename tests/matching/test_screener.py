@@ -137,8 +137,11 @@ def test_from_store_saves_and_reuses_the_index(
     hit = again.match("Quds Aviation Industries")[0]
     assert hit.entity_id == "t-2" and hit.source == "ftm" and hit.entity is not None
     saved[0].write_bytes(b"not a pickle")
+    stale = cache / "names-0123456789abcdef01234567.idx"
+    stale.write_bytes(b"an index of an earlier snapshot")
     rebuilt = Screener.from_store(store, cache_dir=cache)
     assert rebuilt.match("Damavandian Ghassem")[0].entity_id == "t-1"
+    assert list(cache.glob("*.idx")) == saved  # the new one replaced both
     assert screener_sources(rebuilt) == {"ftm"}
 
 

@@ -185,7 +185,7 @@ class NameIndex:
             rows=np.asarray(rows, dtype=np.int32),
             weights=np.asarray(weights, dtype=np.float32),
             idf=idf,
-            forms=FormBlock.of(all_forms),
+            forms=FormBlock.of(all_forms).intern(),
             profile_forms=np.asarray(profile_forms, dtype=np.int64),
         )
 

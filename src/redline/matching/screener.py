@@ -135,8 +135,12 @@ class Screener:
                 profiles.append(profile_of(entity))
                 sources.append(info.source)
         index = NameIndex.build(profiles)
-        if path is not None:
+        if path is not None and cache_dir is not None:
             save_pickle(path, (index, sources))
+            # Indexes of earlier snapshots or code are never read again: 40 MB each.
+            for old in cache_dir.glob("names-*.idx"):
+                if old != path:
+                    old.unlink(missing_ok=True)
         return cls(index, sources, get_algorithm(algorithm), store=store)
 
     def warm(self) -> None:

@@ -9,6 +9,7 @@ instead of a Python loop per pair of words.
 
 from __future__ import annotations
 
+import sys
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -294,6 +295,16 @@ class FormBlock:
             joined=_object_array([f.joined for f in forms]),
             joined_lens=np.fromiter((len(f.joined) for f in forms), np.int64, len(forms)),
         )
+
+    def intern(self) -> FormBlock:
+        """The same block with equal strings shared (a listed word recurs in many names):
+        a saved index is smaller, and a query's cut touches less memory."""
+        table = self.table
+        for column in (table.keys, table.vowels, table.skels, table.bare):
+            column[:] = [sys.intern(x) for x in column.tolist()]
+        for column in (table.reading_keys, table.reading_skels, self.joined):
+            column[:] = [sys.intern(x) for x in column.tolist()]
+        return self
 
     @property
     def size(self) -> int:

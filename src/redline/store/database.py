@@ -9,7 +9,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text
+from sqlalchemy import (
+    Engine,
+    bindparam,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
 
 from redline.entities import Entity
@@ -36,6 +45,15 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+#: Built once: a screening asks for the entities of its matches after every query.
+_ACTIVE_BY_ID = (
+    select(t.snapshot_entities.c.entity_id, t.entity_blobs.c.data)
+    .join(t.entity_blobs, t.entity_blobs.c.hash == t.snapshot_entities.c.hash)
+    .join(t.active, t.active.c.snapshot_id == t.snapshot_entities.c.snapshot_id)
+    .where(t.snapshot_entities.c.entity_id.in_(bindparam("ids", expanding=True)))
+)
 
 
 class Store:
@@ -218,14 +236,9 @@ class Store:
         out: dict[str, Entity] = {}
         with self.engine.connect() as conn:
             for start in range(0, len(wanted), 500):
-                query = (
-                    select(t.snapshot_entities.c.entity_id, t.entity_blobs.c.data)
-                    .join(t.entity_blobs, t.entity_blobs.c.hash == t.snapshot_entities.c.hash)
-                    .join(t.active, t.active.c.snapshot_id == t.snapshot_entities.c.snapshot_id)
-                    .where(t.snapshot_entities.c.entity_id.in_(wanted[start : start + 500]))
-                )
-                for entity_id, data in conn.execute(query):
-                    out[entity_id] = Entity.from_dict(json.loads(data))
+                rows = conn.execute(_ACTIVE_BY_ID, {"ids": wanted[start : start + 500]})
+                for entity_id, data in rows:
+                    out[entity_id] = Entity.from_stored(json.loads(data))
         return out
 
     def get_entity(self, entity_id: str) -> tuple[Entity, SnapshotInfo]:
