@@ -22,6 +22,7 @@ import argparse
 import csv
 import os
 import random
+import resource
 import sys
 import time
 from pathlib import Path
@@ -85,6 +86,8 @@ def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
             print(f"{done:,}/{total:,} rows", file=sys.stderr, flush=True)
 
     start = time.perf_counter()
+    own_before = resource.getrusage(resource.RUSAGE_SELF)
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     summary = screen_file(
         store,
         settings,
@@ -94,8 +97,20 @@ def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
         progress=progress,
     )
     seconds = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+
+    def cpu(after: Any, before: Any) -> float:
+        return round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1)
+
     results.update(
         {
+            # Where the cores went: the parent reads rows and writes hits, the workers
+            # screen (their time counts once they have exited).
+            "cpu_seconds": {
+                "parent": cpu(own, own_before),
+                "workers": cpu(children, children_before),
+            },
             "rows": summary.counts["rows"],
             "workers": summary.parameters["workers"],
             "seconds": round(seconds, 2),

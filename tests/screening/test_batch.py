@@ -120,6 +120,28 @@ def test_workers_give_the_same_results(sample_home: Path, tmp_path: Path) -> Non
     assert len(hits_of(one)) > 40
 
 
+def test_a_long_run_prepares_the_lists_first_with_the_same_results(
+    sample_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    source = many(tmp_path)
+    lazy, warm = tmp_path / "lazy.csv", tmp_path / "warm.csv"
+    assert screen(sample_home, str(source), "-o", str(lazy), "--workers", "1").exit_code == 0
+    from redline.matching.screener import Screener
+
+    warmed: list[int] = []
+    real_warm = Screener.warm
+    monkeypatch.setattr(Screener, "warm", lambda self: warmed.append(self.size) or real_warm(self))
+    monkeypatch.setattr(batch, "WARM_ROWS", 1)
+    try:
+        assert screen(sample_home, str(source), "-o", str(warm), "--workers", "1").exit_code == 0
+    finally:
+        gc.unfreeze()
+    assert len(warmed) == 1 and warmed[0] > 0
+    assert lazy.read_bytes() == warm.read_bytes()
+
+
 def test_formats_map_and_formula_injection(sample_home: Path, tmp_path: Path) -> None:
     source = tmp_path / "in.parquet"
     pq.write_table(

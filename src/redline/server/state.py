@@ -70,6 +70,7 @@ class ServerState:
     def _build(self, key: ActiveKey) -> None:
         try:
             screener = Screener.from_store(self.store, cache_dir=self.settings.home / "index")
+            screener.warm()  # before serving: no request pays for the first analysis
         except Exception as exc:  # logged and reported by readyz; the old one stays
             log.exception("building the screener failed")
             with self._lock:
