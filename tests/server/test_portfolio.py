@@ -80,6 +80,21 @@ def test_import_list_and_rescreen(live_server: LiveServer) -> None:
     assert [k for k, _ in kinds].count("run.finished") == 2
 
 
+def test_a_customer_id_with_slashes_is_fetched_by_path(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    source = tmp_path / "accounts.csv"
+    source.write_text("customer_id,name\nACC/2024/17,Harbour View Bakery Ltd\n", "utf-8")
+    with live_server.client("analyst") as client:
+        assert import_file(client, source).status_code == 200
+        for path in ("ACC/2024/17", "ACC%2F2024%2F17"):
+            response = client.get(f"/v1/portfolio/customers/{path}")
+            assert response.status_code == 200, response.text
+            assert response.json()["id"] == "ACC/2024/17"
+        missing = client.get("/v1/portfolio/customers/ACC/2024/18")
+        assert missing.status_code == 404
+
+
 def test_a_customer_file_without_an_extension_is_read_by_its_content(
     live_server: LiveServer,
 ) -> None:

@@ -281,7 +281,8 @@ def customers(
     )
 
 
-@router.get("/customers/{customer_id}", response_model=CustomerDetail, summary="One customer")
+# ``:path``: bank customer ids may hold a "/" ("ACC/2024/17"), sent as is or as %2F.
+@router.get("/customers/{customer_id:path}", response_model=CustomerDetail, summary="One customer")
 def customer(
     customer_id: str,
     _: Annotated[Principal, Depends(require(Role.viewer))],
