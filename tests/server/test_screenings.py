@@ -190,6 +190,35 @@ def test_listing_and_audit_records(live_server: LiveServer) -> None:
     assert finished["snapshots"][0]["source"] == "us-ofac-sdn"
 
 
+def test_deleting_a_finished_screening_removes_its_files(live_server: LiveServer) -> None:
+    with live_server.client("analyst") as client:
+        job_id = upload(client, COUNTERPARTIES).json()["id"]
+        wait_for(client, job_id)
+    folder = live_server.settings.home / "screenings" / job_id
+    assert (folder / "input.csv").exists()
+    jobs = JobStore(live_server.settings.home / "screenings")
+    finished = jobs.load(job_id)
+    jobs.save(finished.model_copy(update={"status": "running"}))
+    with live_server.client("viewer") as client:
+        assert client.delete(f"/v1/screenings/{job_id}").status_code == 403
+    with live_server.client("analyst") as client:
+        busy = client.delete(f"/v1/screenings/{job_id}")
+        assert busy.status_code == 409 and "running" in busy.json()["detail"]
+        jobs.save(finished)
+        assert client.delete(f"/v1/screenings/{job_id}").status_code == 204
+        assert not folder.exists()
+        assert client.get(f"/v1/screenings/{job_id}").status_code == 404
+        assert client.delete(f"/v1/screenings/{job_id}").status_code == 404
+    store = open_store(live_server.settings)
+    try:
+        deleted = [r.payload for r in iter_records(store) if r.kind == "screening.deleted"]
+    finally:
+        store.close()
+    assert deleted == [
+        {"job": job_id, "user": "analyst", "file": "counterparties.csv", "sha256": finished.sha256}
+    ]
+
+
 # -- bad files and bad requests -----------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from redline.server.jobs import (
     JobRunner,
     JobStatus,
     ResultFormat,
+    record,
     record_submission,
 )
 from redline.server.problems import PROBLEM_RESPONSES, Problem
@@ -384,4 +385,39 @@ def screening_report(
         # The report is inert: no script runs, nothing is fetched, even if a name in a
         # customer file or a list slipped past the escaping.
         headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"},
+    )
+
+
+@router.delete(
+    "/screenings/{job_id}",
+    status_code=204,
+    summary="Delete a finished screening and its files",
+    responses={**CONFLICT},
+)
+def delete_screening(
+    job_id: JobId,
+    principal: Annotated[Principal, Depends(require(Role.analyst))],
+    runner: Annotated[JobRunner, Depends(get_runner)],
+    state: Annotated[ServerState, Depends(get_state)],
+) -> None:
+    """Remove a done or failed job: the uploaded customer file, its results and report.
+    Customer files hold personal data that a retention policy may not let a server keep;
+    the audit log keeps who uploaded what (name, size, SHA-256) and who deleted it.
+    A queued or running job cannot be deleted (409).
+
+    Example: curl -X DELETE -H "X-API-Key: $KEY"
+    http://127.0.0.1:8000/v1/screenings/0193a4f1c2de8b41f0a7
+    """
+    job = runner.jobs.load(job_id)
+    if job.status not in ("done", "failed"):
+        raise Problem(
+            409,
+            f"screening {job_id} is {job.status}; only a done or failed one can be deleted",
+            kind="screening-not-done",
+        )
+    runner.jobs.discard(job_id)
+    record(
+        state.store,
+        "screening.deleted",
+        {"job": job_id, "user": principal.name, "file": job.filename, "sha256": job.sha256},
     )
