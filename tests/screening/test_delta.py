@@ -13,7 +13,7 @@ from redline import lists
 from redline.matching.index import NameIndex
 from redline.matching.profile import profile_of
 from redline.screening import delta, portfolio_index
-from redline.screening.alerts import alerts
+from redline.screening.alerts import alerts, decide
 from redline.screening.portfolio import import_customers
 from redline.settings import Settings
 from redline.store import Store
@@ -143,6 +143,46 @@ def test_removed_entities_raise_nothing(store: Store, settings: Settings, tmp_pa
     _load(store, settings, write_list(tmp_path / "b.jsonl", entries[:19]))
     result = delta.rescreen(store, settings)
     assert (result.entities_removed, result.entities_changed, result.alerts.raised) == (1, 0, 0)
+
+
+def test_an_open_alert_on_a_delisted_party_is_closed_and_relisting_alerts_again(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    others = [listed(f"f-{i}", f"Listed Person Number {i}") for i in range(30)]
+    entries = [
+        listed("l-1", "Viktor Bout"),
+        listed("l-2", "Quds Aviation Industries", "Company"),
+        *others,
+    ]
+    import_customers(
+        store,
+        rows(
+            [customer("c-1", "Victor Bout"), customer("c-2", "Qods Aviation Industries", "Company")]
+        ),
+    )
+    _load(store, settings, write_list(tmp_path / "a.jsonl", entries))
+    delta.rescreen(store, settings)
+    bout = next(a for a in alerts(store) if a.entity_id == "l-1")
+    quds = next(a for a in alerts(store) if a.entity_id == "l-2")
+    decide(store, quds.id, "true_match", reason="same company", user="alice")
+
+    _load(store, settings, write_list(tmp_path / "b.jsonl", others))
+    result = delta.rescreen(store, settings)
+    assert (result.entities_removed, result.alerts_delisted) == (2, 1)
+    (closed,) = alerts(store, status="delisted")
+    assert closed.id == bout.id and closed.reason is not None
+    assert "no longer listed: l-1" in closed.reason
+    assert [a.status for a in alerts(store, entity_id="l-2")] == ["true_match"]  # decided
+    records = [r for r in audit_store.iter_records(store) if r.kind == "alert.delisted"]
+    assert [r.payload["alert"] for r in records] == [bout.id]
+    assert records[0].payload["previous_status"] == "open"
+    assert delta.rescreen(store, settings).alerts_delisted == 0  # once only
+
+    _load(store, settings, write_list(tmp_path / "c.jsonl", entries))
+    again = delta.rescreen(store, settings)
+    assert again.alerts.raised == 1  # Bout listed again; Quds stays decided
+    (fresh,) = alerts(store, entity_id="l-1")
+    assert fresh.status == "open" and fresh.previous_id == bout.id
 
 
 def test_the_overlay_finds_customers_imported_after_the_index(

@@ -171,7 +171,12 @@ def rescreen_cmd(
         + f": {result.customers_screened:,} customers screened, "
         f"{result.entities_changed:,} changed list entries checked against the portfolio; "
         f"{counts.raised:,} new alerts ({counts.realerted:,} after a change, "
-        f"{counts.discounted:,} auto-discounted), {counts.quiet:,} already alerted",
+        f"{counts.discounted:,} auto-discounted), {counts.quiet:,} already alerted"
+        + (
+            f"; {result.alerts_delisted:,} open alerts closed as delisted"
+            if result.alerts_delisted
+            else ""
+        ),
         soft_wrap=True,
     )
     if counts.raised:

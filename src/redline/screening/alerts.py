@@ -26,7 +26,10 @@ from redline.store import alerts as db
 from redline.store import audit as audit_store
 from redline.store.alerts import Alert, Decision
 
-STATUSES = ("open", "true_match", "false_positive", "escalated", "auto_discounted")
+STATUSES = ("open", "true_match", "false_positive", "escalated", "auto_discounted", "delisted")
+#: Alerts a delisting closes: nobody has taken them up. A decided or escalated alert
+#: keeps its status; the reviewer's decision stands.
+DELISTABLE = ("open", "auto_discounted")
 #: What a reviewer may decide, by the word the CLI uses, and the status it sets.
 DECISIONS = {
     "true_match": "true_match",
@@ -191,6 +194,7 @@ def raise_alerts(
             previous is not None
             and previous.customer_hash == customer_hash
             and previous.entity_hash == entity_hash
+            and previous.status != "delisted"  # listed again: a new alert
         ):
             counts.quiet += 1
             continue
@@ -252,6 +256,42 @@ def raise_alerts(
             },
         )
     return counts
+
+
+def mark_delisted(
+    conn: Connection, run_id: int, listed: dict[str, dict[str, str]], snapshots: dict[str, int]
+) -> list[int]:
+    """Close the open and auto-discounted alerts whose listed party is gone from the
+    active snapshot of its list (``listed``: source → entity ids → versions), inside
+    the caller's transaction, each one audited; their ids.
+
+    A delisted party is no new risk, but an open alert on it would sit in a reviewer's
+    queue until someone noticed; marked ``delisted`` with the snapshot that dropped it,
+    it leaves the queue and says why. Listed again later, the pair alerts anew.
+    """
+    marked: list[int] = []
+    for alert_id, customer_id, entity_id, source, status in db.current_by_status(conn, DELISTABLE):
+        if entity_id in listed.get(source, {}):
+            continue
+        snapshot = snapshots.get(source)
+        where = f"snapshot {snapshot} of {source}" if snapshot is not None else f"{source}"
+        reason = f"no longer listed: {entity_id} is not in {where}"
+        db.set_status(conn, alert_id, "delisted", reason)
+        audit_store.append(
+            conn,
+            "alert.delisted",
+            {
+                "alert": alert_id,
+                "run": run_id,
+                "customer": customer_id,
+                "entity": entity_id,
+                "source": source,
+                "snapshot": snapshot,
+                "previous_status": status,
+            },
+        )
+        marked.append(alert_id)
+    return marked
 
 
 # -- reviewing ------------------------------------------------------------------------

@@ -28,7 +28,13 @@ from redline.matching.algorithms import Algorithm, get_algorithm
 from redline.matching.profile import Profile, profile_of
 from redline.matching.screener import Match, Screener
 from redline.screening import portfolio_index
-from redline.screening.alerts import DiscountRules, Hit, RaiseCounts, raise_alerts
+from redline.screening.alerts import (
+    DiscountRules,
+    Hit,
+    RaiseCounts,
+    mark_delisted,
+    raise_alerts,
+)
 from redline.screening.audit import sync_activations
 from redline.settings import Settings
 from redline.store import SnapshotInfo, Store
@@ -86,6 +92,7 @@ class RescreenResult:
     customers_screened: int = 0
     entities_changed: int = 0
     entities_removed: int = 0
+    alerts_delisted: int = 0
     pairs_scored: int = 0
     hits: int = 0
     alerts: RaiseCounts = field(default_factory=RaiseCounts)
@@ -100,6 +107,7 @@ class RescreenResult:
             "customers_screened": self.customers_screened,
             "entities_changed": self.entities_changed,
             "entities_removed": self.entities_removed,
+            "alerts_delisted": self.alerts_delisted,
             "pairs_scored": self.pairs_scored,
             "hits": self.hits,
             "alerts": self.alerts.to_dict(),
@@ -223,6 +231,10 @@ def rescreen(
     result = RescreenResult(run_id, baseline.id if baseline else None, snapshots=snapshots)
     try:
         _run(store, settings, algo, cutoff, limit, rules, baseline, active, result, progress)
+        listed = {s.source: store.entity_versions(s.id) for s in active}
+        with store.engine.begin() as conn:
+            delisted = mark_delisted(conn, run_id, listed, {s.source: s.id for s in active})
+        result.alerts_delisted = len(delisted)
     except BaseException as exc:
         with store.engine.begin() as conn:
             db.finish_run(conn, run_id, "failed", {"error": str(exc) or type(exc).__name__})

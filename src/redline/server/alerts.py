@@ -21,7 +21,9 @@ from redline.server.state import ServerState, get_state
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"], responses=PROBLEM_RESPONSES)
 
-AlertStatus = Literal["open", "true_match", "false_positive", "escalated", "auto_discounted"]
+AlertStatus = Literal[
+    "open", "true_match", "false_positive", "escalated", "auto_discounted", "delisted"
+]
 
 
 class Alert(BaseModel):

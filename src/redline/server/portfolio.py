@@ -192,6 +192,7 @@ class RescreenSummary(BaseModel):
     customers_screened: int
     entities_changed: int
     entities_removed: int
+    alerts_delisted: int
     pairs_scored: int
     hits: int
     alerts: AlertCounts

@@ -125,6 +125,21 @@ def current_alerts(conn: Connection, customer_ids: Iterable[str]) -> dict[tuple[
     return out
 
 
+def current_by_status(
+    conn: Connection, statuses: Iterable[str]
+) -> list[tuple[int, str, str, str, str]]:
+    """(id, customer, entity, source, status) of every current alert in ``statuses``:
+    the columns a sweep needs, without reading each alert's JSON."""
+    query = select(
+        t.alerts.c.id,
+        t.alerts.c.customer_id,
+        t.alerts.c.entity_id,
+        t.alerts.c.source,
+        t.alerts.c.status,
+    ).where(t.alerts.c.superseded_by.is_(None), t.alerts.c.status.in_(sorted(statuses)))
+    return [(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in conn.execute(query)]
+
+
 def entity_blobs(conn: Connection, hashes: Iterable[str]) -> dict[str, Entity]:
     """Listed entities by content hash, read in the caller's transaction."""
     wanted = sorted(set(hashes))

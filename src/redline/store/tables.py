@@ -134,7 +134,7 @@ alerts = Table(
     Column("entity_hash", String(64), nullable=False),
     Column("entity_version", String(64), ForeignKey("entity_blobs.hash"), nullable=False),
     Column("customer_data", Text, nullable=False),  # FtM JSON of the customer then
-    # open | true_match | false_positive | escalated | auto_discounted
+    # open | true_match | false_positive | escalated | auto_discounted | delisted
     Column("status", String(20), nullable=False, index=True),
     Column("reason", Text),
     Column("created_at", String(32), nullable=False),
