@@ -30,7 +30,7 @@ from redline.countries import country_code
 from redline.entities import clean_value
 from redline.errors import ConfigError, InputError
 from redline.schema import PARTY_SCHEMATA
-from redline.sources.dates import parse_date
+from redline.sources.dates import NUMERIC_DATE, parse_date
 
 #: Where the most row ids are kept per note or skip list; the counts are always whole.
 KEEP = 1000
@@ -193,7 +193,6 @@ _SPLIT = re.compile(r"\s*[;|]\s*")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _TRAILING_NUMBER = re.compile(r"\s*\d+$")
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 _HAS_WORD = re.compile(r"\w")
 
 #: File extension → reader.
@@ -341,7 +340,7 @@ def birth_dates(text: str) -> tuple[list[str], str | None]:
     ``03/04/1970`` could be 3 April or 4 March; rather than guess a customer's birthday,
     only the year is kept (a different day would count against a true match).
     """
-    if m := _NUMERIC_DATE.match(text.strip()):
+    if m := NUMERIC_DATE.match(text.strip()):
         a, b, year = int(m.group(1)), int(m.group(2)), m.group(3)
         if a <= 12 and b <= 12 and a != b and "." not in text:
             return [year], "day and month ambiguous (03/04/1970); only the year was used"

@@ -36,7 +36,8 @@ MONTHS = {
 _APPROX = re.compile(r"\b(circa|ca\.?|approximately|approx\.?|about|around|c\.)\s*", re.I)
 _RANGE = re.compile(r"^(\d{4})\s*(?:to|-|–|—|/)\s*(\d{4})$")
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+NUMERIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+"""dd/mm/yyyy or mm/dd/yyyy (with . or -): which one, the caller may have to decide."""
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([A-Za-zéû]+)\.?,?\s+(\d{4})$")
 _MONTH_DAY_YEAR = re.compile(r"^([A-Za-zéû]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
 _MONTH_YEAR = re.compile(r"^([A-Za-zéû]+)\.?,?\s+(\d{4})$")
@@ -105,7 +106,7 @@ def parse_date(text: str | None, *, dayfirst: bool = True) -> list[str]:
     if m := _PLACEHOLDER.match(value):
         out = _fmt(int(m.group(3)))
         return [out] if out else []
-    if m := _NUMERIC.match(value):
+    if m := NUMERIC_DATE.match(value):
         a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         day, month = (a, b) if dayfirst else (b, a)
         out = _fmt(year, month or None, day or None) if month else _fmt(year)
