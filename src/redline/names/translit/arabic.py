@@ -1,5 +1,7 @@
 """Arabic script (Arabic, Persian, Urdu, Pashto, Kurdish...): a consonantal reading as
-written, then a vocalic one; vowelled text (harakat) gets its full reading first.
+written, then a vocalic one; vowelled text (harakat) gets its full reading first. Outside
+Persian text two more vocalic readings follow, for foreign and colloquial names and for
+the French spelling of the Maghreb.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import unicodedata
 
 from anyascii import anyascii
 
-from redline.names.translit.common import Readings, alts, clean
+from redline.names.translit.common import Readings, clean, distinct
 
 __all__ = ["read_arabic"]
 
@@ -28,6 +30,9 @@ _AR_FA = {"ق": "gh", "ذ": "z", "ض": "z", "ظ": "z", "ث": "s", "ص": "s", "و
 _HARAKAT = {"\u064e": "a", "\u0650": "i", "\u064f": "u", "\u0670": "a", "\u064b": "",
             "\u064c": "", "\u064d": "", "\u0652": ""}  # fmt: skip
 _AR_LONG = set("اآىوي")
+_AR_LOAN = {"ج": "g", "ق": "g", "غ": "g", "ث": "s", "ذ": "z", "ظ": "z"}
+_AR_FRENCH = {"ش": "ch", "ج": "dj", "و": "ou", "ۆ": "ou"}
+_IYY = re.compile(r"iyy\b")
 _AR_SKIP = set("\u0640\u0653\u0654\u0655\u0656\u0657\u0658\u06e1\u06ed")
 
 
@@ -95,6 +100,35 @@ def read_arabic(run: str, ctx: str) -> Readings:
             marked.append(m)
     r1 = "".join(cons)
     r2 = "".join(voc)
+    extra = () if fa else _loan_readings(letters, voc)
     if vowelled:
-        return alts(re.sub(r"iyy\b", "i", "".join(marked)), r1, r2)
-    return alts(r1, r2)
+        return distinct(_IYY.sub("i", "".join(marked)), r1, r2, *extra)
+    return distinct(r1, r2, *extra)
+
+
+def _loan_readings(letters: list[list[str]], voc: list[str]) -> tuple[str, str]:
+    """Two more vocalic readings, both without a leading article (Latin spellings of
+    family names usually drop it: الشريف Cherif, الجنزوري Ganzouri):
+
+    * how Arabic writes foreign names and how Egypt, the Levant and Turkey say Arabic
+      ones: ج ق غ as g (جورجيت Georget, نجم Negm, القيوم Gayoom, غاو Gao), ث ذ ظ as s/z
+      (عثمان Osman, هيذر Heather), a final ه as e (كلوزه Klose), and a vowel between two
+      like consonants (إرونن Eronen);
+    * the French spelling of the Maghreb: ش ch, ج dj, و ou (بوشماوي Bouchamaoui,
+      البشراوي Bachraoui).
+    """
+    start = 2 if len(letters) > 3 and letters[0][0] in "اٱ" and letters[1][0] == "ل" else 0
+    loan: list[str] = []
+    fr: list[str] = []
+    last = len(letters) - 1
+    for i in range(start, last + 1):
+        c, v = letters[i][0], voc[i]
+        if c == "ه" and i == last and i > start:
+            lv = "e"
+        elif v and i > start and letters[i - 1][0] == c and c not in "وي":
+            lv = "e" + _AR_LOAN.get(c, v)
+        else:
+            lv = "o" if v == "u" and c == "و" else _AR_LOAN.get(c, v) if v else v
+        loan.append(lv)
+        fr.append(_AR_FRENCH.get(c, v) if v else v)
+    return "".join(loan), "".join(fr)

@@ -19,6 +19,7 @@ __all__ = [
     "alts",
     "clean",
     "combine",
+    "distinct",
     "letter_table",
     "load_tsv",
     "read_data",
@@ -67,6 +68,20 @@ def alts(*readings: str) -> Readings:
     out = [clean(r) for r in readings[:MAX_READINGS]]
     while len(out) > 1 and out[-1] in out[:-1]:
         out.pop()
+    return tuple(out)
+
+
+def distinct(*readings: str) -> Readings:
+    """The first few different cleaned readings, in order of preference: for a word
+    read under several conventions of which most agree, so that the agreeing ones do
+    not take the places of the ones that differ."""
+    out: list[str] = []
+    for reading in readings:
+        r = clean(reading)
+        if r not in out:
+            out.append(r)
+            if len(out) == MAX_READINGS:
+                break
     return tuple(out)
 
 

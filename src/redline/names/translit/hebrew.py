@@ -1,12 +1,13 @@
 """Hebrew and Yiddish: consonantal and vocalic readings of unpointed text (matres lectionis,
-geresh letters), and a full reading of pointed text (niqqud).
+geresh letters), and a full reading of pointed text (niqqud); last, a reading of the word
+as the Hebrew spelling of a foreign name (ג׳ g, initial י j, ש ch, medial א a).
 """
 
 from __future__ import annotations
 
 from anyascii import anyascii
 
-from redline.names.translit.common import APOSTROPHES, Readings, alts, clean
+from redline.names.translit.common import APOSTROPHES, Readings, clean, distinct
 
 __all__ = ["read_hebrew"]
 
@@ -43,6 +44,7 @@ def read_hebrew(run: str, ctx: str) -> Readings:
     r1: list[str] = []
     r2: list[str] = []
     r3: list[str] = []
+    r4: list[str] = []
     rv: list[str] = []
     for i, (c, marks, geresh) in enumerate(letters):
         base = _HE.get(c)
@@ -72,6 +74,22 @@ def read_hebrew(run: str, ctx: str) -> Readings:
         else:
             v = base
         r2.append(v)
+        if geresh and c in "גזצץ":
+            r4.append("g" if c in "גז" else "c")  # Giovanni, Gérard, Kukoč
+        elif c == "י" and not prev and nxt and nxt != "י":
+            r4.append("j")  # Jann, Jutta: German and Slavic j
+        elif c == "א" and not prev and nxt == "ו":
+            r4.append("")
+        elif c == "א" and prev and (prev not in _HE_MATRES or i == 1) and nxt != "י":
+            r4.append("a")  # the a of foreign names (יאני Janni, מאהר Maher)
+        elif c == "ש" and not geresh:
+            r4.append("ch")  # the French ch (מישל Michel, ללוש Lellouche)
+        elif c == "ו" and prev == "א" and i == 1:
+            r4.append("o")  # an initial או is o (אוחנון Ohanon)
+        elif base and c not in "וי" and prev and _HE.get(prev) == base and r4[-1] == base:
+            r4.append("e" + base)  # two like consonants have a vowel between (רונן)
+        else:
+            r4.append(v)
         if c == "ה" and not nxt and prev:
             r3.append("e")
         elif c == "ח":
@@ -86,8 +104,8 @@ def read_hebrew(run: str, ctx: str) -> Readings:
             pmarks = letters[i - 1][1] if i else ""
             rv.append(_hebrew_pointed(c, marks, geresh, base, prev, pmarks, last=not nxt))
     if vowelled:
-        return alts("".join(rv), "".join(r1), "".join(r2))
-    return alts("".join(r1), "".join(r2), "".join(r3))
+        return distinct("".join(rv), "".join(r1), "".join(r2), "".join(r4))
+    return distinct("".join(r1), "".join(r2), "".join(r3), "".join(r4))
 
 
 def _hebrew_pointed(
