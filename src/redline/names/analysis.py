@@ -16,6 +16,7 @@ built, and every query name once per query. The steps, in order:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,6 +31,7 @@ ORG_SCHEMATA = frozenset({"Organization", "Company", "PublicBody", "LegalEntity"
 #: Schemata whose names are craft (vessel prefixes apply).
 CRAFT_SCHEMATA = frozenset({"Vessel", "Airplane", "Vehicle"})
 _LATIN = frozenset({"Latin"})
+_CJK_ORDINAL = re.compile(r"第[〇零一二三四五六七八九十百千两兩0-9０-９]+(?:号|號)?")
 #: Honorifics and titles that say nothing about who a person is.
 HONORIFICS = frozenset(
     {
@@ -132,6 +134,10 @@ def _form(text: str, variant_kind: str, kind: str) -> NameForm | None:
     legal: tuple[orgtypes.LegalForm, ...] = ()
     if kind in ("Vessel", "Airplane"):
         text, _prefix = variants.strip_vessel_prefix(text)
+        # Japanese and Chinese craft number sister ships inside the name (第八星風丸,
+        # No. 8 Seifu Maru): the ordinal is cut out as a word, so that it is compared
+        # as a number (No. 8 is not No. 18).
+        text = _CJK_ORDINAL.sub(r" \g<0> ", text)
     if kind not in ("Person", "Vessel", "Airplane"):
         stripped, legal = orgtypes.strip_legal_forms(text)
         # A name that is nothing but a legal form ("Ltd") keeps its words.
