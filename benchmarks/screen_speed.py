@@ -147,7 +147,13 @@ def record_results(r: dict[str, Any]) -> None:
             f"{r['generated']['listed']:,} rows were listed names with a typo, the rest "
             f"synthetic customers; {r['algorithm']} at its default threshold "
             f"{r['threshold']}. The index was built beforehand in {r['index_seconds']} s. "
-            f"Target (1,000,000 rows in 10 minutes on 2 cores): {target}.",
+            + (
+                f"CPU: {r['cpu_seconds']['workers']} s in the worker processes, "
+                f"{r['cpu_seconds']['parent']} s in the parent (reading rows, writing hits). "
+                if "cpu_seconds" in r
+                else ""
+            )
+            + f"Target (1,000,000 rows in 10 minutes on 2 cores): {target}.",
         ]
     )
 
