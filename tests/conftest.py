@@ -14,10 +14,53 @@ import pytest
 from redline.settings import Settings
 from redline.store import Store, open_store
 
+#: A PostgreSQL database the store suites also run against (``.ci/run`` starts one).
+#: It is emptied before each test that uses it.
+POSTGRES_URL = os.environ.get("REDLINE_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("REDLINE_TEST_REQUIRE_POSTGRES") and not POSTGRES_URL:
+        raise pytest.UsageError(
+            "REDLINE_TEST_REQUIRE_POSTGRES is set but REDLINE_TEST_DATABASE_URL is not"
+        )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Modules that set ``BOTH_BACKENDS = True`` run every test that uses the store on
+    SQLite and, when a database is configured, on PostgreSQL."""
+    if getattr(metafunc.module, "BOTH_BACKENDS", False) and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS)
+
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path / "home", download_retries=2, download_timeout=5.0)
+def backend() -> str:
+    return "sqlite"
+
+
+def _empty_postgres(url: str) -> str:
+    """Drop everything a previous test left in the test database."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    url = _empty_postgres(POSTGRES_URL) if backend == "postgresql" else None
+    if url is not None:  # for the CLI the test runs, in-process or as a subprocess
+        monkeypatch.setenv("REDLINE_DATABASE_URL", url)
+    return Settings(
+        home=tmp_path / "home", download_retries=2, download_timeout=5.0, database_url=url
+    )
 
 
 @pytest.fixture

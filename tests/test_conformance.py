@@ -16,6 +16,9 @@ from redline.settings import Settings
 from redline.sources import source_ids
 from redline.store import Store
 
+# The store suite: these tests run on SQLite and PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 # One good version of each source, as its files.

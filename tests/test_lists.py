@@ -14,6 +14,9 @@ from redline.settings import Settings
 from redline.store import Store
 from tests.conftest import person, write_ftm
 
+# The store suite: these tests run on SQLite and PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 
 def test_load_activates_and_status_reports(
     store: Store, settings: Settings, ftm_file: Path

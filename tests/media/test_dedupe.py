@@ -16,6 +16,9 @@ from redline.media.article import Article, make_article
 from redline.store import Store
 from redline.store import media as media_store
 
+# The store suite: these tests run on SQLite and PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 BODY = " ".join(
     f"Paragraph {i}: port officials in Valmora said the tanker Grey Albatross had turned "
     f"off its transponder for {i + 3} days before it reached the outer basin."

@@ -25,6 +25,9 @@ from redline.store import Store
 from redline.store.media import add_article
 from tests.conftest import run_cli, write_ftm
 
+# The store suite: these tests run on SQLite and PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 ARTICLES = Path(__file__).parent.parent / "fixtures" / "media" / "articles"
 
 #: The fixture articles with the facts a page would give: outlet, date, address.

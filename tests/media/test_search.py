@@ -17,6 +17,9 @@ from redline.store import Store
 from tests.conftest import run_cli
 from tests.media.test_link import LIST, add_fixture_articles, load_list
 
+# The store suite: these tests run on SQLite and PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 
 @pytest.fixture
 def media_store(store: Store, settings: Settings, tmp_path: Path) -> tuple[Store, dict[str, int]]:

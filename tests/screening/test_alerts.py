@@ -3,10 +3,10 @@ append-only record of who decided what."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from redline import lists
 from redline.entities import Entity
@@ -17,6 +17,7 @@ from redline.screening.portfolio import import_customers
 from redline.settings import Settings
 from redline.store import Store
 from redline.store import audit as audit_store
+from tests.rawdb import raw_database
 from tests.screening.workflow_util import (
     FIXTURES,
     customer,
@@ -26,6 +27,9 @@ from tests.screening.workflow_util import (
     run_json,
     write_list,
 )
+
+# The store suite: these tests run on SQLite and PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
 
 RULES = DiscountRules(frozenset({"birth_year", "gender", "nationality"}), 3)
 
@@ -179,14 +183,11 @@ def test_decisions_are_validated_and_append_only(
     ]
     kinds = [r.kind for r in audit_store.iter_records(store)]
     assert kinds.count("alert.decided") == 2 and kinds.count("alert.raised") == 1
-    conn = sqlite3.connect(settings.home / "redline.db")
-    try:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            conn.execute("UPDATE decisions SET decision = 'false_positive'")
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            conn.execute("DELETE FROM decisions")
-    finally:
-        conn.close()
+    with raw_database(settings) as db:
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.execute("UPDATE decisions SET decision = 'false_positive'")
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.execute("DELETE FROM decisions")
 
 
 def test_cli_review_cycle(tmp_path: Path) -> None:

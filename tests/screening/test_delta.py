@@ -29,6 +29,9 @@ from tests.screening.workflow_util import (
     write_list,
 )
 
+# The store suite: these tests run on SQLite and PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 NAMES = [
     ("Person", "Anna Berg"),
     ("Person", "Boris Nikolayevich Petrov"),

@@ -20,6 +20,9 @@ from redline.store import audit as audit_store
 from redline.store import portfolio as db
 from tests.screening.workflow_util import FIXTURES, customer, rows, run, run_json
 
+# The store suite: these tests run on SQLite and PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 
 def test_import_counts_new_changed_unchanged(store: Store) -> None:
     first = import_customers(

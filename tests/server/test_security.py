@@ -28,6 +28,9 @@ from redline.store.keys import (
 from tests.conftest import run_cli
 from tests.server.conftest import LiveServer
 
+# The store suite: these tests run on SQLite and PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 QUERY = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Ghassem Damavandian"]}}}}
 
 

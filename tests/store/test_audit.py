@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,12 +11,17 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy.exc import DBAPIError
 
 from redline.errors import ConfigError, InputError
 from redline.screening import audit as audit_ops
 from redline.settings import Settings
 from redline.store import Store, audit
+from tests.rawdb import RawDatabase, raw_database
 from tests.screening.workflow_util import run
+
+# The store suite: these tests run on SQLite and PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
 
 
 def _fill(store: Store, n: int) -> None:
@@ -27,17 +31,12 @@ def _fill(store: Store, n: int) -> None:
 
 
 @contextmanager
-def _db(settings: Settings, *, drop_triggers: bool = True) -> Iterator[sqlite3.Connection]:
-    """A raw connection, as someone editing the file would use (triggers dropped)."""
-    conn = sqlite3.connect(settings.home / "redline.db")
-    try:
+def _db(settings: Settings, *, drop_triggers: bool = True) -> Iterator[RawDatabase]:
+    """A raw connection, as someone editing the database would use (triggers dropped)."""
+    with raw_database(settings) as db:
         if drop_triggers:
-            conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
-            conn.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
-        yield conn
-        conn.commit()
-    finally:
-        conn.close()
+            db.drop_append_only("audit_log")
+        yield db
 
 
 def test_an_untouched_chain_verifies(store: Store) -> None:
@@ -53,9 +52,9 @@ def test_an_untouched_chain_verifies(store: Store) -> None:
 def test_the_log_refuses_updates_and_deletes(store: Store, settings: Settings) -> None:
     _fill(store, 2)
     with _db(settings, drop_triggers=False) as conn:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        with pytest.raises(DBAPIError, match="append-only"):
             conn.execute("UPDATE audit_log SET kind = 'x'")
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        with pytest.raises(DBAPIError, match="append-only"):
             conn.execute("DELETE FROM audit_log")
 
 
@@ -104,11 +103,12 @@ def test_a_rewritten_chain_is_caught_by_an_anchor(store: Store, settings: Settin
             payload = {"i": 99} if rec.seq == 2 else rec.payload
             digest = audit.record_hash(prev, rec.seq, rec.time, rec.kind, payload)
             conn.execute(
-                "UPDATE audit_log SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?",
-                (audit.canonical(payload), prev, digest, rec.seq),
+                "UPDATE audit_log SET payload = :payload, prev_hash = :prev, hash = :hash "
+                "WHERE seq = :seq",
+                {"payload": audit.canonical(payload), "prev": prev, "hash": digest, "seq": rec.seq},
             )
             prev = digest
-        conn.execute("UPDATE audit_head SET hash = ?", (prev,))
+        conn.execute("UPDATE audit_head SET hash = :hash", {"hash": prev})
     assert audit.verify(store).ok, "without an anchor a full rewrite is consistent"
     result = audit_ops.verify(store, anchor=anchor)
     assert not result.ok and result.bad_seq == 3 and "anchor" in (result.problem or "")

@@ -110,8 +110,13 @@ def iter_records(store: Store, since: int | None = None) -> Iterator[AuditRecord
     query = select(t.audit_log).order_by(t.audit_log.c.seq.asc())
     if since is not None:
         query = query.where(t.audit_log.c.seq > since)
-    with store.engine.connect() as conn:
-        for row in conn.execution_options(yield_per=2000).execute(query):
+    # The result is closed when the caller stops early (a server-side cursor on
+    # PostgreSQL must be), not only when it reads to the end.
+    with (
+        store.engine.connect() as conn,
+        conn.execution_options(yield_per=2000).execute(query) as rows,
+    ):
+        for row in rows:
             m = row._mapping
             yield AuditRecord(
                 int(m["seq"]), m["time"], m["kind"], m["payload"], m["prev_hash"], m["hash"]

@@ -191,8 +191,11 @@ class Store:
             .where(t.snapshot_entities.c.snapshot_id == snapshot_id)
             .order_by(t.snapshot_entities.c.entity_id)
         )
-        with self.engine.connect() as conn:
-            for (data,) in conn.execution_options(yield_per=1000).execute(query):
+        with (
+            self.engine.connect() as conn,
+            conn.execution_options(yield_per=1000).execute(query) as rows,
+        ):
+            for (data,) in rows:
                 entity = Entity.from_dict(json.loads(data))
                 if parties_only and not entity.is_party:
                     continue

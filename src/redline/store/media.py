@@ -242,8 +242,11 @@ def get_article(store: Store, article_id: int) -> StoredArticle:
 def iter_articles(store: Store) -> Iterator[StoredArticle]:
     """Every stored article in the order it was added, streamed."""
     query = select(t.articles).order_by(t.articles.c.id)
-    with store.engine.connect() as conn:
-        for row in conn.execution_options(yield_per=200).execute(query):
+    with (
+        store.engine.connect() as conn,
+        conn.execution_options(yield_per=200).execute(query) as rows,
+    ):
+        for row in rows:
             yield _stored(row)
 
 

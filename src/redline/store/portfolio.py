@@ -130,8 +130,11 @@ def iter_customers(
         query = query.where(t.customers.c.revision > min_revision)
     if max_revision is not None:
         query = query.where(t.customers.c.revision <= max_revision)
-    with store.engine.connect() as conn:
-        for row in conn.execution_options(yield_per=2000).execute(query):
+    with (
+        store.engine.connect() as conn,
+        conn.execution_options(yield_per=2000).execute(query) as rows,
+    ):
+        for row in rows:
             yield Customer.from_row(row)
 
 
