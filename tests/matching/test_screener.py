@@ -206,6 +206,31 @@ def test_skipping_by_bound_changes_no_result(
     ]
 
 
+@pytest.mark.parametrize(
+    "props",
+    [
+        {"birthDate": ["1960-04-09"], "nationality": ["Iran"], "gender": ["male"]},
+        {"birthDate": ["1990"], "nationality": ["Germany"], "gender": ["female"]},
+        {"birthDate": ["1961"]},
+        {"nationality": ["Iran"], "idNumber": ["10100"]},
+    ],
+)
+@pytest.mark.parametrize("name", ["Qassem Damavandian", "Ghasem Damavandi", "Ali Karimi"])
+@pytest.mark.parametrize("threshold", [0.0, 0.7, 0.8, 0.9])
+def test_ruling_out_by_secondary_facts_changes_no_result(
+    screener: Screener, props: dict[str, list[str]], name: str, threshold: float
+) -> None:
+    """Candidates whose names cannot reach the threshold once their birth date,
+    nationality and gender are counted are not aligned; the results stay those of
+    comparing every candidate."""
+    query = _entity("q", "Person", [name], **props)
+    bounded = screener.match(query, threshold=threshold, limit=50)
+    plain = replace(screener, algorithm=_Unbounded()).match(query, threshold=threshold, limit=50)
+    assert [(m.entity_id, m.score, m.explanations) for m in bounded] == [
+        (m.entity_id, m.score, m.explanations) for m in plain
+    ]
+
+
 _MANY_NAMES = [
     (
         "Person",

@@ -174,6 +174,13 @@ class Algorithm(ABC):
         the analysed names of ``count`` candidates; ``owners`` says whose each one is."""
         return None
 
+    def could_reach(self, query: Profile, candidate: Profile, bound: float, cutoff: float) -> bool:
+        """Whether :meth:`compare` could score ``cutoff`` or more, given ``bound`` from
+        :meth:`score_bounds`: before aligning a candidate's names, the secondary features
+        are computed (they are cheap) in place of the most they could add. True when the
+        algorithm cannot say."""
+        return True
+
     def compare(self, query: Profile, candidate: Profile, known: KnownSims | None = None) -> Result:
         """Score a query against a candidate with every feature, and explain it.
         ``known``: the word similarities :meth:`score_bounds` computed for this pair."""
@@ -287,6 +294,16 @@ class RedlineV1(Algorithm):
                 np.maximum.at(out[row], owners, upper_bounds(form, block, self.names, sim))
                 q_form += 1
         return out
+
+    def could_reach(self, query: Profile, candidate: Profile, bound: float, cutoff: float) -> bool:
+        """A candidate's score is at most its name bound plus its secondary features'
+        effects (a matching identifier aside, which lifts the score to 0.95): a birth date
+        or nationality that contradicts the match rules it out without aligning a name."""
+        if cutoff <= 0.0 or features.identifier(query, candidate) is not None:
+            return True
+        effects = (feature(query, candidate) for _, feature in features.SECONDARY)
+        delta = sum(e.delta for e in effects if e is not None)
+        return bound - features.MAX_BONUS + delta + BOUND_SLACK >= cutoff
 
     def score_bounds(
         self, query: Profile, names: FormBlock, owners: IntArray, count: int

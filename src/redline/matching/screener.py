@@ -231,7 +231,11 @@ class Screener:
             if candidate.id in excluded:
                 continue
             position = positions.get(p_index)
-            known = None if bounds is None or position is None else bounds.known(position)
+            known = None
+            if bounds is not None and position is not None:
+                if not algo.could_reach(profile, candidate, float(bounds.values[position]), cutoff):
+                    continue
+                known = bounds.known(position)
             result = algo.compare(profile, candidate, known)
             if result.score < cutoff:
                 continue
