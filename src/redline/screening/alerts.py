@@ -274,7 +274,7 @@ def mark_delisted(
         if entity_id in listed.get(source, {}):
             continue
         snapshot = snapshots.get(source)
-        where = f"snapshot {snapshot} of {source}" if snapshot is not None else f"{source}"
+        where = f"snapshot {snapshot} of {source}" if snapshot is not None else source
         reason = f"no longer listed: {entity_id} is not in {where}"
         db.set_status(conn, alert_id, "delisted", reason)
         audit_store.append(
