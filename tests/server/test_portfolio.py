@@ -3,6 +3,7 @@ the same outcome as the CLI, the errors it gives, roles and audit records."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,35 @@ def test_import_list_and_rescreen(live_server: LiveServer) -> None:
     assert [p["run"] for p in requested] == [first["run"], quiet["run"]]
     assert {p["user"] for p in requested} == {"analyst"}
     assert [k for k, _ in kinds].count("run.finished") == 2
+
+
+def test_a_rescreen_can_go_on_after_the_answer(live_server: LiveServer) -> None:
+    with live_server.client("analyst") as client:
+        empty = client.post("/v1/portfolio/rescreen", json={"wait": False})
+        assert empty.status_code == 409 and "empty" in empty.json()["detail"]
+        assert import_file(client, CUSTOMERS).status_code == 200
+        started = client.post("/v1/portfolio/rescreen", json={"wait": False})
+        assert started.status_code == 202, started.text
+        body = started.json()
+        assert body["status"] == "running"
+        assert body["status_url"] == f"/v1/portfolio/runs/{body['run']}"
+    with live_server.client("viewer") as client:
+        deadline = time.monotonic() + 120
+        while True:
+            state = client.get(body["status_url"]).json()
+            if state["status"] != "running" or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert state["status"] == "done", state
+        assert state["counts"]["customers_screened"] == 7
+        assert state["counts"]["alerts"]["raised"] >= 2
+        listed = client.get("/v1/portfolio/runs", params={"limit": 5}).json()
+        assert [r["id"] for r in listed] == [body["run"]]
+        assert client.get("/v1/portfolio/runs/999999").status_code == 404
+    requested = [p for k, p in audit_kinds(live_server) if k == "api.rescreen"]
+    assert requested == [
+        {"run": body["run"], "user": "analyst", "key": requested[0]["key"], "wait": False}
+    ]
 
 
 def test_a_customer_id_with_slashes_is_fetched_by_path(

@@ -187,9 +187,11 @@ def rescreen(
     algorithm: str | None = None,
     full: bool = False,
     progress: Progress | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> RescreenResult:
     """Re-screen what changed since the last finished run (everything when ``full`` or
-    when there is no such run) and raise the new alerts."""
+    when there is no such run) and raise the new alerts. ``on_start`` hears the run's id
+    once it is recorded (the HTTP API answers then and lets the run go on)."""
     algo = get_algorithm(algorithm)
     cutoff = algo.threshold if threshold is None else threshold
     if not 0.0 <= cutoff <= 1.0:
@@ -229,6 +231,8 @@ def rescreen(
             {"run": run_id, "snapshots": snapshots, "customer_revision": revision, **params},
         )
     result = RescreenResult(run_id, baseline.id if baseline else None, snapshots=snapshots)
+    if on_start is not None:
+        on_start(run_id)
     try:
         _run(store, settings, algo, cutoff, limit, rules, baseline, active, result, progress)
         listed = {s.source: store.entity_versions(s.id) for s in active}

@@ -11,6 +11,7 @@ commits them — run such a one with the CLI.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.errors import ConfigError, RedlineError
@@ -50,6 +53,7 @@ from redline.server.uploads import (
 )
 from redline.store import portfolio as customers_db
 
+log = logging.getLogger("redline.server")
 router = APIRouter(
     prefix="/v1/portfolio",
     tags=["portfolio"],
@@ -171,6 +175,12 @@ class RescreenRequest(BaseModel):
     full: bool = Field(
         default=False, description="Screen everyone against everything, not the delta."
     )
+    wait: bool = Field(
+        default=True,
+        description="false: answer 202 as soon as the run has started and let it go on "
+        "(a full re-screen of a large portfolio outlasts a request); follow it at "
+        "/v1/portfolio/runs/{run}.",
+    )
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"threshold": 0.85, "full": False}]}
@@ -182,6 +192,30 @@ class AlertCounts(BaseModel):
     realerted: int
     auto_discounted: int
     quiet: int
+
+
+class RescreenStarted(BaseModel):
+    """A re-screen that goes on after the answer (``"wait": false``)."""
+
+    run: int = Field(description="The run's id.")
+    status: Literal["running"] = "running"
+    status_url: str = Field(description="GET it until its status is done or failed.")
+
+
+class RunView(BaseModel):
+    """A screening run as the store records it (``redline portfolio`` runs)."""
+
+    id: int
+    kind: str = Field(description="rescreen, or screen for the first run.")
+    status: Literal["running", "done", "failed"]
+    started_at: str
+    finished_at: str | None
+    customer_revision: int
+    snapshots: dict[str, dict[str, Any]]
+    params: dict[str, Any]
+    counts: dict[str, Any] = Field(
+        description="When done, the summary a re-screen returns; when failed, the error."
+    )
 
 
 class RescreenSummary(BaseModel):
@@ -200,6 +234,50 @@ class RescreenSummary(BaseModel):
     index: dict[str, Any]
     seconds: dict[str, float]
     snapshots: dict[str, dict[str, Any]]
+
+
+def _start_rescreen(state: ServerState, principal: Principal, opts: RescreenRequest) -> int:
+    """Run a re-screen in a thread of its own; its id once it is recorded, or the
+    problem that kept it from starting (one already running, nothing to screen)."""
+    started = threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def on_start(run_id: int) -> None:
+        record(
+            state.store,
+            "api.rescreen",
+            {"run": run_id, "user": principal.name, "key": principal.key_id, "wait": False},
+        )
+        outcome["run"] = run_id
+        started.set()
+
+    def work() -> None:
+        try:
+            with _one_rescreen(state.settings.home):
+                delta.rescreen(
+                    state.store,
+                    state.settings,
+                    threshold=opts.threshold,
+                    limit=opts.limit,
+                    algorithm=opts.algorithm,
+                    full=opts.full,
+                    on_start=on_start,
+                )
+        except Problem as exc:
+            outcome["error"] = exc
+        except ConfigError as exc:
+            outcome["error"] = Problem(409, str(exc))
+        except Exception:  # after the start, the run itself is recorded as failed
+            log.exception("a background re-screen failed")
+            outcome["error"] = Problem(500, "the re-screen failed; see the server log")
+        finally:
+            started.set()
+
+    threading.Thread(target=work, name="rescreen", daemon=True).start()
+    started.wait()
+    if "run" in outcome:
+        return int(outcome["run"])
+    raise outcome["error"]
 
 
 # -- routes ------------------------------------------------------------------------------
@@ -339,21 +417,29 @@ def _one_rescreen(home: Path) -> Iterator[None]:
     "/rescreen",
     response_model=RescreenSummary,
     summary="Re-screen what changed",
-    responses=CONFLICT,
+    responses={
+        202: {"model": RescreenStarted, "description": 'Started ("wait": false).'},
+        **CONFLICT,
+    },
 )
 def rescreen(
     principal: Annotated[Principal, Depends(require(Role.analyst))],
     state: Annotated[ServerState, Depends(get_state)],
     options: Annotated[RescreenRequest | None, Body()] = None,
-) -> RescreenSummary:
+) -> RescreenSummary | JSONResponse:
     """Screen the customers and list entries that changed since the last run (analysts)
-    and raise only new alerts; runs within the request and returns the run summary.
+    and raise only new alerts; runs within the request and returns the run summary, or
+    with ``"wait": false`` answers 202 once the run has started.
     409 when the portfolio is empty, no list is loaded, or a re-screen is running.
 
     Example: curl -H "X-API-Key: $KEY" -H "Content-Type: application/json" -d '{}'
     http://127.0.0.1:8000/v1/portfolio/rescreen
     """
     opts = options or RescreenRequest()
+    if not opts.wait:
+        run_id = _start_rescreen(state, principal, opts)
+        started = RescreenStarted(run=run_id, status_url=f"/v1/portfolio/runs/{run_id}")
+        return JSONResponse(started.model_dump(), status_code=202)
     with _one_rescreen(state.settings.home):
         try:
             result = delta.rescreen(
@@ -372,3 +458,34 @@ def rescreen(
         {"run": result.run_id, "user": principal.name, "key": principal.key_id},
     )
     return RescreenSummary.model_validate(result.to_dict())
+
+
+@router.get("/runs", response_model=list[RunView], summary="Screening runs, newest first")
+def runs(
+    _: Annotated[Principal, Depends(require(Role.viewer))],
+    state: Annotated[ServerState, Depends(get_state)],
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+) -> list[RunView]:
+    """The newest runs first: status, the list snapshots and customer revision they
+    covered, their parameters and counts.
+
+    Example: curl -H "X-API-Key: $KEY" http://127.0.0.1:8000/v1/portfolio/runs?limit=5
+    """
+    return [
+        RunView.model_validate(r.to_dict())
+        for r in customers_db.list_runs(state.store, limit=limit)
+    ]
+
+
+@router.get("/runs/{run_id}", response_model=RunView, summary="One screening run")
+def run(
+    run_id: Annotated[int, PathParam(ge=1, le=2**62, description="The run's id.")],
+    _: Annotated[Principal, Depends(require(Role.viewer))],
+    state: Annotated[ServerState, Depends(get_state)],
+) -> RunView:
+    """A run's status (running, done, failed), and its counts once it is done: follow a
+    re-screen started with ``"wait": false`` here.
+
+    Example: curl -H "X-API-Key: $KEY" http://127.0.0.1:8000/v1/portfolio/runs/12
+    """
+    return RunView.model_validate(customers_db.get_run(state.store, run_id).to_dict())
