@@ -206,7 +206,7 @@ class RunView(BaseModel):
     """A screening run as the store records it (``redline portfolio`` runs)."""
 
     id: int
-    kind: str = Field(description="rescreen, or screen for the first run.")
+    kind: str = Field(description="What ran: rescreen (the first run of a portfolio too).")
     status: Literal["running", "done", "failed"]
     started_at: str
     finished_at: str | None
