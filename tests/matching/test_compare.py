@@ -22,6 +22,7 @@ MATCHES = [
     ("Person", "VLADIMR PUTIN", "PUTIN, Vladimir", "typo"),
     ("Person", "Mohammed Ali", "محمد علي", "Arabic script"),
     ("Person", "Moshe Levi", "משה לוי", "Hebrew script"),
+    ("Person", "וינסטון צ׳רצ׳יל", "Winston Churchill", "Hebrew geresh letters"),
     ("Company", "Quds Aviation Industries", "QODS AVIATION INDUSTRIES", "Quds/Qods"),
     ("Company", "Alabuga SEZ", "Yelabuga SEZ", "Alabuga/Yelabuga"),
     ("Company", "Kholmogrant-Stroy OOO", "Holmogrant-Stroi OOO", "kh/h, oy/oi"),

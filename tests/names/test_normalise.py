@@ -32,6 +32,14 @@ def test_tokenize_keeps_words_of_every_script() -> None:
     assert tokenize("!!! ... ---") == []
 
 
+def test_a_hebrew_geresh_stays_in_its_word() -> None:
+    """ג׳ and צ׳ are letters (j, ch): the geresh neither splits a word nor falls off
+    its end; other apostrophes around a word do."""
+    assert tokenize("ג׳ורג׳ בוש") == ["ג'ורג'", "בוש"]
+    assert tokenize("צ׳רצ׳יל") == ["צ'רצ'יל"]
+    assert tokenize("'שלום' ‘Ali’") == ["שלום", "Ali"]
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [

@@ -20,7 +20,12 @@ MAX_TOKENS = 24
 _SPACES = re.compile(r"\s+")
 # Word characters in any script (letters, marks, digits); everything else separates.
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*", re.UNICODE)
-_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'"})
+# The Hebrew geresh (ג׳ j, צ׳ ch) is a letter's mark, not a word break: read as an
+# apostrophe, which the Hebrew reader takes as a geresh.
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "\u05f3": "'"})
+#: Hebrew letters a geresh changes (ג׳ j, ז׳ zh, צ׳ ch, ת׳ th, ח׳ kh, ד׳ dh): kept even at
+#: the end of a word (ג׳ורג׳, George).
+_GERESH_LETTERS = frozenset("גזצץתחד")
 
 
 def clean_name(text: str) -> str:
@@ -66,7 +71,15 @@ def tokenize(text: str) -> list[str]:
     if text.isascii():
         return _TOKEN.findall(text)[:MAX_TOKENS]
     words = ("".join(map(_word_char, text))).split()
-    return [w for w in (word.strip("'") for word in words) if w][:MAX_TOKENS]
+    return [w for w in (_trim(word) for word in words) if w][:MAX_TOKENS]
+
+
+def _trim(word: str) -> str:
+    """A word without the apostrophes around it, but for a geresh ending a Hebrew word."""
+    core = word.strip("'")
+    if core and core[-1] in _GERESH_LETTERS and word.endswith("'"):
+        return core + "'"
+    return core
 
 
 @lru_cache(maxsize=8192)
