@@ -149,7 +149,7 @@ def entity_blobs(conn: Connection, hashes: Iterable[str]) -> dict[str, Entity]:
             t.entity_blobs.c.hash.in_(wanted[start : start + CHUNK])
         )
         for digest, data in conn.execute(query):
-            out[digest] = Entity.from_dict(json.loads(data))
+            out[digest] = Entity.from_stored(json.loads(data))
     return out
 
 

@@ -196,7 +196,7 @@ class Store:
             conn.execution_options(yield_per=1000).execute(query) as rows,
         ):
             for (data,) in rows:
-                entity = Entity.from_dict(json.loads(data))
+                entity = Entity.from_stored(json.loads(data))
                 if parties_only and not entity.is_party:
                     continue
                 yield entity
@@ -229,7 +229,7 @@ class Store:
                     t.entity_blobs.c.hash.in_(chunk)
                 )
                 for digest, data in conn.execute(query):
-                    out[digest] = Entity.from_dict(json.loads(data))
+                    out[digest] = Entity.from_stored(json.loads(data))
         return out
 
     def active_entities(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
@@ -256,4 +256,4 @@ class Store:
             row = conn.execute(query).first()
             if row is None:
                 raise NotFoundError(f"no entity {entity_id!r} in the active lists")
-            return Entity.from_dict(json.loads(row[0])), self._snapshot(conn, int(row[1]))
+            return Entity.from_stored(json.loads(row[0])), self._snapshot(conn, int(row[1]))

@@ -57,7 +57,7 @@ class Customer:
             id=m["id"],
             schema=m["schema"],
             caption=m["caption"],
-            entity=Entity.from_dict(json.loads(m["data"])),
+            entity=Entity.from_stored(json.loads(m["data"])),
             hash=m["hash"],
             screened_hash=m["screened_hash"],
             revision=int(m["revision"]),
