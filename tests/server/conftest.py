@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,28 +135,9 @@ def stop_server(running: _Running) -> None:
     running.thread.join(timeout=30)
 
 
-@pytest.fixture
-def live_server(server_settings: Settings, api_keys: dict[str, str]) -> Iterator[LiveServer]:
-    """A real server over a private copy of the sample home, ready to screen."""
-    app = create_app(server_settings)
-    url, running = start_server(app)
-    live = LiveServer(url, server_settings, app, api_keys)
-    try:
-        live.wait_ready()
-        yield live
-    finally:
-        stop_server(running)
-
-
-@pytest.fixture(scope="session")
-def shared_server(
-    sample_home_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    """One server for the session, for tests that do not change anything."""
-    home = tmp_path_factory.mktemp("shared-home") / "home"
-    shutil.copytree(sample_home_template, home)
-    settings = settings_for(home)
-    keys = make_keys(settings)
+@contextmanager
+def serving(settings: Settings, keys: dict[str, str]) -> Iterator[LiveServer]:
+    """A real server on 127.0.0.1 over ``settings``, ready to screen, stopped afterwards."""
     app = create_app(settings)
     url, running = start_server(app)
     live = LiveServer(url, settings, app, keys)
@@ -164,3 +146,27 @@ def shared_server(
         yield live
     finally:
         stop_server(running)
+
+
+def copied_home(template: Path, factory: pytest.TempPathFactory, name: str) -> Settings:
+    """Settings over a private copy of the sample home."""
+    home = factory.mktemp(name) / "home"
+    shutil.copytree(template, home)
+    return settings_for(home)
+
+
+@pytest.fixture
+def live_server(server_settings: Settings, api_keys: dict[str, str]) -> Iterator[LiveServer]:
+    """A real server over a private copy of the sample home, ready to screen."""
+    with serving(server_settings, api_keys) as live:
+        yield live
+
+
+@pytest.fixture(scope="session")
+def shared_server(
+    sample_home_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """One server for the session, for tests that do not change anything."""
+    settings = copied_home(sample_home_template, tmp_path_factory, "shared-home")
+    with serving(settings, make_keys(settings)) as live:
+        yield live

@@ -8,7 +8,6 @@ the workflow routes, may change data.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,26 +17,16 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from redline.server import create_app
-from tests.server.conftest import LiveServer, make_keys, settings_for, start_server, stop_server
+from tests.server.conftest import LiveServer, copied_home, make_keys, serving
 
 
 @pytest.fixture(scope="module")
 def fuzzed_server(
     sample_home_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    home = tmp_path_factory.mktemp("fuzz-home") / "home"
-    shutil.copytree(sample_home_template, home)
-    conf = settings_for(home)
-    keys = make_keys(conf)
-    app = create_app(conf)
-    url, running = start_server(app)
-    live = LiveServer(url, conf, app, keys)
-    try:
-        live.wait_ready()
+    conf = copied_home(sample_home_template, tmp_path_factory, "fuzz-home")
+    with serving(conf, make_keys(conf)) as live:
         yield live
-    finally:
-        stop_server(running)
 
 
 def test_api(fuzzed_server: LiveServer) -> None:
