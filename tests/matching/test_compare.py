@@ -28,6 +28,15 @@ MATCHES = [
     ("Company", "Kholmogrant-Stroy OOO", "Holmogrant-Stroi OOO", "kh/h, oy/oi"),
     ("Company", "Wirralong Downs Pty Ltd", "Wirra-long Downs Pty Ltd", "spacing"),
     ("Company", "GroupeDiarraImportExport", "Groupe Diarra Import Export", "run together"),
+    ("Company", "EtsDiallo", "Ets Diallo", "legal form run into the name"),
+    ("Company", "I.B.M. Corp", "IBM Corporation", "initials ending like a legal form"),
+    (
+        "Company",
+        "雾山精密机械股份有限公司",
+        "Wushan Precision Machinery Co., Ltd.",
+        "Chinese words",
+    ),
+    ("Company", "새벽별물류 주식회사", "Saebyeokbyeol Logistics Co., Ltd.", "Korean trade word"),
     ("Vessel", "MV Solenne Harbour", "Solenne Harbour", "vessel prefix"),
     ("Vessel", "第三海王丸", "第3號海王丸", "kanji and digit ordinal"),
     ("Company", "ရွှေမြင့် လက်ဖက်ခြောက် ကုမ္ပဏီလီမိတက်", "Shwe Myint Tea Co., Ltd.", "Burmese trade"),
@@ -43,6 +52,8 @@ NON_MATCHES = [
     ("Vessel", "Hoshikaze Maru No. 8", "Hoshikaze Maru No. 6", "sister ship by number"),
     ("Vessel", "第三海王丸", "第十三海王丸", "sister ship numbered in kanji"),
     ("Company", "Kahraba", "Qods Aviation Industries", "unrelated"),
+    ("Company", "雾山精密机械股份有限公司", "Wushan Precision Chemicals Co., Ltd.", "other trade"),
+    ("Company", "I.B.M. Corp", "I Corp", "initials kept whole"),
     ("Company", "ရွှေမြင့် ငါးလုပ်ငန်း ကုမ္ပဏီလီမိတက်", "Shwe Myint Tea Co., Ltd.", "other trade"),
 ]
 

@@ -14,6 +14,7 @@ from redline.names.vocab import (
     find_concepts,
     fold_token,
     is_generic,
+    split_unspaced,
 )
 
 
@@ -141,6 +142,21 @@ def test_find_concepts_in_unspaced_text() -> None:
     assert (2, 4, "PRECISION") in found
     assert (4, 6, "MACHINERY") in found
     assert find_concepts("Kisumu Motors") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "split"),
+    [
+        ("雾山精密机械", "雾山 精密 机械"),
+        ("새벽별물류", "새벽별 물류"),
+        ("霜月水産", "霜月 水産"),
+        ("上海", "上海"),  # 海 (sea) alone is too common inside names to cut out
+        ("ရွှေမြင့်ကုန်သွယ်ရေး", "ရွှေမြင့်ကုန်သွယ်ရေး"),  # Burmese is read by its own rules
+        ("Kisumu Motors", "Kisumu Motors"),
+    ],
+)
+def test_split_unspaced(text: str, split: str) -> None:
+    assert split_unspaced(text) == split
 
 
 def test_table_has_no_word_in_two_concepts() -> None:

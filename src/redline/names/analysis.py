@@ -139,10 +139,12 @@ def _form(text: str, variant_kind: str, kind: str) -> NameForm | None:
         # as a number (No. 8 is not No. 18).
         text = _CJK_ORDINAL.sub(r" \g<0> ", text)
     if kind not in ("Person", "Vessel", "Airplane"):
+        text = _split_camel_case(text)
         stripped, legal = orgtypes.strip_legal_forms(text)
         # A name that is nothing but a legal form ("Ltd") keeps its words.
         if tokenize(stripped):
             text = stripped
+        text = vocab.split_unspaced(text)
     raw_tokens = tokenize(text)
     tokens: list[Token] = []
     last = len(raw_tokens) - 1
@@ -175,6 +177,23 @@ def _form(text: str, variant_kind: str, kind: str) -> NameForm | None:
         UnitTable.of_units(units, tokens),
         "".join(t.key for t in tokens if t.number is None),
     )
+
+
+def _split_camel_case(text: str) -> str:
+    """Words an organisation's name runs together with capitals, as web and trade
+    registers write them ("EtsDiallo", "GroupeDiarraImportExport"), as separate words:
+    the legal form and business words inside are then found, and the joined spelling
+    still compares with the spaced one word for word."""
+    if text.isupper() or text.islower():
+        return text
+    out: list[str] = []
+    previous = ""
+    for char in text:
+        if char.isupper() and previous.islower():
+            out.append(" ")
+        out.append(char)
+        previous = char
+    return "".join(out)
 
 
 @lru_cache(maxsize=200_000)

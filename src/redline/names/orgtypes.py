@@ -319,6 +319,8 @@ def _candidate(
     stop = start + len("".join(parts[2 * first + 1 : 2 * last + 2]))
     if stop < len(folded) and folded[stop] == ".":
         stop += 1
+    if _inside_initialism(folded, start):
+        return None
     entry = table.exact.get(_surface(folded[start:stop]))
     if entry is None:
         entry = table.keys["".join(parts[2 * first + 1 : 2 * last + 2 : 2])]
@@ -334,6 +336,17 @@ def _candidate(
             return None
         start = paren
     return (start, stop, entry)
+
+
+def _inside_initialism(folded: str, start: int) -> bool:
+    """Whether a form starts right after a dotted initial ("I.B.M.": "B.M." is the
+    Israeli legal form, but here it is the tail of the name's own initials)."""
+    return (
+        start >= 2
+        and folded[start - 1] == "."
+        and folded[start - 2].isalnum()
+        and (start == 2 or not folded[start - 3].isalnum())
+    )
 
 
 def _too_few_capitals(text: str, start: int, stop: int) -> bool:

@@ -26,6 +26,7 @@ __all__ = [
     "find_concepts",
     "fold_token",
     "is_generic",
+    "split_unspaced",
 ]
 
 _MAX_TOKEN = 64
@@ -61,10 +62,16 @@ _SPECIAL = str.maketrans(
 _HEBREW_PREFIXES = ("וה", "ו", "ה", "ב", "ל")
 _ARABIC_PREFIXES = ("وال", "بال", "لل", "ال", "و")
 # Scripts written without spaces between words, where a word is found inside a run.
+# Korean is spaced in prose, but company names run their words together (새벽별물류:
+# "dawn star" + "logistics"), so Hangul is searched the same way.
 _UNSPACED = re.compile(
     r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
-    r"\u4e00-\u9fff\uf900-\ufaff]"
+    r"\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
+
+# Chinese, Japanese and Korean, whose business words are cut out of a run as words of
+# their own; Thai and Burmese readings find them inside their runs (translit/myanmar.py).
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
 
 @cache
@@ -117,14 +124,19 @@ def _vocab() -> _Vocab:
                 kept = mapping.setdefault(folded, key)
                 if kept != key:
                     conflicts.append((folded, kept, key))
-                if _UNSPACED.search(folded):
-                    unspaced.setdefault(folded, kept)
+                # Folding decomposes Hangul syllables into letters; runs are searched
+                # in names as written (composed), so the pattern takes the composed word.
+                surface = unicodedata.normalize("NFC", folded)
+                if _UNSPACED.search(surface):
+                    unspaced.setdefault(surface, kept)
         else:
             raise ValueError(f"vocab.tsv: unknown kind in {line!r}")
     pattern = None
     if unspaced:
         ordered = sorted(unspaced, key=len, reverse=True)
         pattern = re.compile("|".join(re.escape(w) for w in ordered))
+    for word, symbol in unspaced.items():
+        mapping.setdefault(word, symbol)
     return _Vocab(
         abbreviations,
         mapping,
@@ -215,6 +227,23 @@ def find_concepts(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(
         (m.start(), m.end(), vocab.concepts[m.group()]) for m in vocab.unspaced.finditer(folded)
     )
+
+
+def split_unspaced(text: str) -> str:
+    """``text`` with spaces around the Chinese, Japanese and Korean business words of
+    two or more characters inside runs: "雾山精密机械" → "雾山 精密 机械", "새벽별물류" →
+    "새벽별 물류". Each is then a word of its own that compares by concept with its
+    translation. Single characters (海, 船) stay in their run: too many names hold them."""
+    found = [(a, b) for a, b, _ in find_concepts(text) if b - a >= 2 and _CJK.fullmatch(text[a:b])]
+    if not found:
+        return text
+    out: list[str] = []
+    last = 0
+    for start, end in found:
+        out.extend((text[last:start], " ", text[start:end], " "))
+        last = end
+    out.append(text[last:])
+    return re.sub(r" {2,}", " ", "".join(out)).strip()
 
 
 def concepts() -> dict[str, frozenset[str]]:
