@@ -1,5 +1,6 @@
-"""The word-similarity rules in their two shapes (whole matrix and cell by cell) agree,
-and the upper bound used to skip names in screening is never below the real score."""
+"""The word-similarity rules in their two numpy shapes (whole matrix and cell by cell)
+agree, and the upper bound used to skip names in screening is never below the real
+score. The C kernel is held to the same rules in test_kernel.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redline.matching.compare import NameConfig, compare_names, upper_bounds
-from redline.matching.similarity import pair_similarity, unit_similarity
+from redline.matching.similarity import (
+    pair_similarity_cells as pair_similarity,
+)
+from redline.matching.similarity import (
+    unit_similarity_numpy as unit_similarity,
+)
 from redline.names.analysis import NameForm, analyse
 from redline.names.units import FormBlock
 

@@ -29,6 +29,7 @@ from redline.matching.similarity import (
     SKELETON_EQUAL,
     VOWEL_ONLY,
     pair_similarity,
+    similarity_at_least,
     unit_similarity,
 )
 from redline.names import orgtypes
@@ -227,9 +228,7 @@ def word_similarity(query: NameForm, block: FormBlock, config: NameConfig) -> Fl
     aligned. A cell depends on its two units alone, so the columns of one name are the
     matrix :func:`compare_names` would compute for that pair (the screener hands them
     over instead of computing them twice)."""
-    sim = unit_similarity(query.table, block.table)
-    out: FloatArray = np.where(sim >= config.min_pair, sim, 0.0)
-    return out
+    return similarity_at_least(query.table, block.table, config.min_pair)
 
 
 def upper_bounds(

@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from redline.matching.profile import NameEntry, Profile
+from redline.matching.similarity import column_type
 from redline.names.analysis import NameForm, analyse
 from redline.names.phonetics import phonetic_key
 from redline.names.units import FormBlock, ranges
@@ -143,7 +144,7 @@ class NameIndex:
         counts = self.profile_forms[chosen + 1] - starts
         forms = ranges(starts, counts)
         owners = np.repeat(np.arange(len(chosen)), counts)
-        return self.forms.take(forms), owners
+        return self.forms.take(forms, column_type()), owners
 
     @classmethod
     def build(cls, profiles: Sequence[Profile]) -> NameIndex:

@@ -20,7 +20,9 @@ of names and a query against a hundred listed names laid end to end.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from types import ModuleType
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -75,6 +77,81 @@ def _cliff_table(size: int = 1024) -> IntArray:
 
 _CLIFF = _cliff_table()
 _SKELETON_EQUAL = np.asarray(SKELETON_EQUAL)
+_RULES = (
+    CLIFF_FACTOR,
+    VOWEL_ONLY,
+    SAME_CONCEPT,
+    SAME_READING,
+    INITIAL,
+    CROSS_SCRIPT_BONUS,
+    *SKELETON_EQUAL,
+)
+
+
+def _load_kernel() -> ModuleType | None:
+    """The C kernel (``_kernel.c``), built at install time where a C compiler is found;
+    ``REDLINE_NO_KERNEL=1`` asks for the numpy rules instead."""
+    if os.environ.get("REDLINE_NO_KERNEL"):
+        return None
+    try:
+        from redline.matching import _kernel  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    kernel: ModuleType = _kernel
+    return kernel
+
+
+_KERNEL = _load_kernel()
+
+
+def kernel_loaded() -> bool:
+    """Whether word similarities are computed by the C kernel (else by numpy)."""
+    return _KERNEL is not None
+
+
+def column_type() -> type | None:
+    """The C kernel's prepared string column (for :meth:`FormBlock.take`), or None."""
+    if _KERNEL is None:
+        return None
+    strings: type = _KERNEL.Strings
+    return strings
+
+
+def _side(t: UnitTable) -> tuple[object, ...]:
+    if t.origin is not None:
+        return (
+            np.ascontiguousarray(t.ints),
+            np.ascontiguousarray(t.flags),
+            *t.origin.columns,
+            np.ascontiguousarray(t.reading_counts),
+            np.ascontiguousarray(t.reading_lens),
+            t.origin.units,
+            t.origin.readings,
+        )
+    return (
+        np.ascontiguousarray(t.ints),
+        np.ascontiguousarray(t.flags),
+        t.keys.tolist(),
+        t.vowels.tolist(),
+        t.skels.tolist(),
+        t.bare.tolist(),
+        t.reading_keys.tolist(),
+        t.reading_skels.tolist(),
+        np.ascontiguousarray(t.reading_counts),
+        np.ascontiguousarray(t.reading_lens),
+    )
+
+
+def similarity_at_least(q: UnitTable, c: UnitTable, floor: float) -> FloatArray:
+    """:func:`unit_similarity` with the cells under ``floor`` set to 0 (pairs too weak
+    to align), from the C kernel in one pass when it is built."""
+    if _KERNEL is None:
+        sim = unit_similarity_numpy(q, c)
+        out: FloatArray = np.where(sim >= floor, sim, 0.0)
+        return out
+    result: FloatArray = np.empty((q.unit_count, c.unit_count))
+    _KERNEL.unit_similarity(_side(q), _side(c), result, (*_RULES, floor))
+    return result
 
 
 def _distances(left: StrArray, right: StrArray) -> IntArray:
@@ -130,6 +207,16 @@ def _plain(q: UnitTable, c: UnitTable) -> FloatArray:
 
 def unit_similarity(q: UnitTable, c: UnitTable) -> FloatArray:
     """Similarity of every unit of ``q`` (rows) with every unit of ``c`` (columns)."""
+    if _KERNEL is None:
+        return unit_similarity_numpy(q, c)
+    return similarity_at_least(q, c, -1.0)
+
+
+def unit_similarity_numpy(q: UnitTable, c: UnitTable) -> FloatArray:
+    """:func:`unit_similarity` as whole-matrix numpy operations: the reference the C
+    kernel is held to, and the rules where it is not built."""
+    if q.origin is not None or c.origin is not None:
+        raise ValueError("a table cut for the C kernel has no strings of its own")
     sim = _plain(q, c)
     q_special, c_special = q.has(SPECIAL), c.has(SPECIAL)
     if q_special.any():
@@ -252,6 +339,15 @@ def pair_similarity(
     q: UnitTable, c: UnitTable, q_units: Sequence[Unit], c_units: Sequence[Unit]
 ) -> FloatArray:
     """:func:`unit_similarity` for one pair of names, with the units themselves."""
+    if _KERNEL is not None:
+        return similarity_at_least(q, c, -1.0)
+    return pair_similarity_cells(q, c, q_units, c_units)
+
+
+def pair_similarity_cells(
+    q: UnitTable, c: UnitTable, q_units: Sequence[Unit], c_units: Sequence[Unit]
+) -> FloatArray:
+    """:func:`pair_similarity` in numpy and Python, cell by cell where a rule is special."""
     sim = _plain(q, c)
     q_special = np.flatnonzero(q.has(SPECIAL)).tolist()
     c_special = np.flatnonzero(c.has(SPECIAL)).tolist()

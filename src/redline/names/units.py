@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -128,6 +128,18 @@ SPECIAL, MULTI, ABJAD, NATIVE, ALTS, BARE = range(6)
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """Where the strings of a table cut from a larger one are: that table's string
+    columns prepared for the C kernel (keys, vowels, skeletons, bare skeletons, reading
+    keys, reading skeletons), and the positions of the cut's units and readings in
+    them. Cutting a query's candidates then copies no strings."""
+
+    columns: tuple[object, ...]
+    units: IntArray
+    readings: IntArray
+
+
+@dataclass(frozen=True, slots=True)
 class UnitTable:
     """The units of one or more names as parallel columns.
 
@@ -137,7 +149,8 @@ class UnitTable:
     block of many names cuts by index arrays and rapidfuzz compares as they are.
     Every unit has one or more *readings* (its text and its other readings), listed in
     unit order; ``reading_counts`` says how many each unit has, ``reading_lens`` the
-    lengths of each reading's key and skeleton.
+    lengths of each reading's key and skeleton. A table cut for the C kernel has an
+    ``origin`` instead of string columns of its own (they are empty).
     """
 
     ints: IntArray
@@ -152,6 +165,7 @@ class UnitTable:
     reading_lens: IntArray
     token_weights: FloatArray
     unit_count: int
+    origin: Origin | None = None
 
     @classmethod
     def of_units(cls, units: Sequence[Unit], tokens: Sequence[Token]) -> UnitTable:
@@ -275,14 +289,16 @@ class FormBlock:
     _cache: tuple[IntArray, IntArray, IntArray] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _columns: tuple[object, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
-        # The offsets are derived; a saved index holds only the columns.
-        return {k: v for k, v in self.__dict__.items() if k != "_cache"}
+        # Offsets and prepared columns are derived; a saved index holds only the columns.
+        return {k: v for k, v in self.__dict__.items() if k not in ("_cache", "_columns")}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._cache = None
+        self._columns = None
 
     @classmethod
     def of(cls, forms: Sequence[NameForm]) -> FormBlock:
@@ -311,8 +327,32 @@ class FormBlock:
         """Number of names in the block."""
         return len(self.joined)
 
-    def take(self, forms: IntArray) -> FormBlock:
-        """The block of the names at ``forms`` (positions in this block), in that order."""
+    def prepared(self, prepare: Callable[[list[str]], object]) -> tuple[object, ...]:
+        """The string columns (keys, vowels, skeletons, bare skeletons, reading keys,
+        reading skeletons) prepared by ``prepare``, once per block."""
+        if self._columns is None:
+            table = self.table
+            self._columns = tuple(
+                prepare(column.tolist())
+                for column in (
+                    table.keys,
+                    table.vowels,
+                    table.skels,
+                    table.bare,
+                    table.reading_keys,
+                    table.reading_skels,
+                )
+            )
+        return self._columns
+
+    def take(
+        self, forms: IntArray, prepare: Callable[[list[str]], object] | None = None
+    ) -> FormBlock:
+        """The block of the names at ``forms`` (positions in this block), in that order.
+
+        With ``prepare`` (the C kernel's column type), the cut copies no strings: its
+        table points into this block's string columns, prepared once (see
+        :class:`Origin`)."""
         table = self.table
         if self._cache is None:
             self._cache = (
@@ -324,6 +364,29 @@ class FormBlock:
         units = ranges(unit_offsets[forms], self.unit_counts[forms])
         tokens = ranges(token_offsets[forms], self.token_counts[forms])
         readings = ranges(reading_offsets[units], table.reading_counts[units])
+        if prepare is not None:
+            columns = self.prepared(prepare)
+            return FormBlock(
+                table=UnitTable(
+                    ints=table.ints[units],
+                    flags=table.flags[units],
+                    keys=_NO_STRINGS,
+                    vowels=_NO_STRINGS,
+                    skels=_NO_STRINGS,
+                    bare=_NO_STRINGS,
+                    reading_keys=_NO_STRINGS,
+                    reading_skels=_NO_STRINGS,
+                    reading_counts=table.reading_counts[units],
+                    reading_lens=table.reading_lens[readings],
+                    token_weights=table.token_weights[tokens],
+                    unit_count=len(units),
+                    origin=Origin(columns, units, readings),
+                ),
+                unit_counts=self.unit_counts[forms],
+                token_counts=self.token_counts[forms],
+                joined=self.joined[forms],
+                joined_lens=self.joined_lens[forms],
+            )
         return FormBlock(
             table=UnitTable(
                 ints=table.ints[units],
@@ -357,6 +420,7 @@ def _object_array(values: Sequence[str]) -> StrArray:
     return out
 
 
+_NO_STRINGS = _object_array([])
 _EMPTY = UnitTable(
     ints=np.zeros((0, 9), dtype=np.int64),
     flags=np.zeros((0, 6), dtype=np.bool_),

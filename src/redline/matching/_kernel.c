@@ -1,0 +1,620 @@
+/*
+ * Word similarity of every query unit with every candidate unit, cell by cell in C.
+ *
+ * The rules are those of redline/matching/similarity.py (unit_similarity), which stays
+ * the reference: tests/matching/test_kernel.py holds the two to the same results, bit
+ * for bit. Screening a query costs a few thousand cells; in numpy each rule is a
+ * whole-matrix operation whose fixed cost dominates at that size, here each cell is a
+ * handful of bit-parallel edit distances over short ASCII keys.
+ *
+ * Edit distance is optimal string alignment (a transposition of two adjacent letters is
+ * one edit), computed with Hyyrö's bit-vector method when the query-side string has at
+ * most 64 letters and both are one byte per letter, and by the textbook recurrence
+ * otherwise.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Columns of UnitTable.ints and UnitTable.flags (redline/names/units.py). */
+enum { NUMBER, CONCEPT, FIRST, LENGTH, TEXT_LEN, START, END, SKEL_LEN, BARE_LEN, N_INTS };
+enum { SPECIAL, MULTI, ABJAD, NATIVE, ALTS, BARE, N_FLAGS };
+
+/* Constants of redline/matching/similarity.py, passed in by the caller. */
+typedef struct {
+    double cliff_factor, vowel_only, same_concept, same_reading, initial, cross_bonus;
+    double skeleton_equal[5];
+    double min_pair;
+} Rules;
+
+typedef struct {
+    const void *data;
+    int32_t len;  /* names are cut to a few thousand characters before analysis */
+    int32_t kind; /* bytes per character, as PyUnicode_KIND */
+    uint64_t letters; /* one bit per letter (code mod 64), for one-byte strings */
+} Str;
+
+static uint64_t letters_of(const void *data, Py_ssize_t len, int kind) {
+    uint64_t mask = 0;
+    if (kind != PyUnicode_1BYTE_KIND) return 0;
+    const Py_UCS1 *s = (const Py_UCS1 *)data;
+    for (Py_ssize_t k = 0; k < len; k++) mask |= UINT64_C(1) << (s[k] & 63);
+    return mask;
+}
+
+/* A lower bound on the edit distance of two one-byte strings: the length difference,
+ * and the letters of either that the other lacks (each costs an edit of its own, since
+ * a transposition brings no new letter). Different letters may share a bit, which only
+ * makes the bound lower. */
+static int64_t distance_at_least(const Str *a, const Str *b) {
+    int64_t bound = a->len > b->len ? a->len - b->len : b->len - a->len;
+    int64_t only_a = __builtin_popcountll(a->letters & ~b->letters);
+    int64_t only_b = __builtin_popcountll(b->letters & ~a->letters);
+    if (only_a > bound) bound = only_a;
+    if (only_b > bound) bound = only_b;
+    return bound;
+}
+
+typedef struct {
+    Py_ssize_t n, readings;
+    const int64_t *ints;
+    const uint8_t *flags;
+    /* Strings by unit (keys … bare) and by reading; a column given as a Strings object
+     * is that object's array, read through uidx / ridx (positions in it), not owned. */
+    Str *keys, *vowels, *skels, *bare, *rkeys, *rskels;
+    int owned[6];
+    const int64_t *uidx, *ridx;
+    const int64_t *rcounts, *rlens;
+    Py_ssize_t *rstart;
+    Py_buffer views[6]; /* ints, flags, reading_counts, reading_lens, unit / reading index */
+    int held[6];
+} Side;
+
+static int cliff(int64_t length) {
+    if (length > 1023) length = 1023;
+    return length <= 3 ? 0 : length <= 5 ? 1 : length <= 9 ? 2 : 3;
+}
+
+/* ---- edit distance ------------------------------------------------------------- */
+
+typedef struct {
+    uint64_t pm[256];
+    int ok; /* one byte per letter and 1..64 letters */
+} Pattern;
+
+static void pattern_of(const Str *s, Pattern *p) {
+    p->ok = s->kind == PyUnicode_1BYTE_KIND && s->len >= 1 && s->len <= 64;
+    if (!p->ok) return;
+    memset(p->pm, 0, sizeof(p->pm));
+    const Py_UCS1 *a = (const Py_UCS1 *)s->data;
+    for (Py_ssize_t i = 0; i < s->len; i++) p->pm[a[i]] |= UINT64_C(1) << i;
+}
+
+static int64_t osa_dp(const Str *a, const Str *b) {
+    Py_ssize_t n = a->len, m = b->len;
+    if (n == 0) return m;
+    if (m == 0) return n;
+    int64_t stack[3 * 129];
+    int64_t *buf = stack;
+    if (m + 1 > 129) {
+        buf = (int64_t *)PyMem_Malloc(sizeof(int64_t) * 3 * (size_t)(m + 1));
+        if (buf == NULL) return -1;
+    }
+    int64_t *prev2 = buf, *prev = buf + (m + 1), *cur = buf + 2 * (m + 1);
+    for (Py_ssize_t j = 0; j <= m; j++) prev[j] = j;
+    for (Py_ssize_t i = 1; i <= n; i++) {
+        cur[0] = i;
+        Py_UCS4 ca = PyUnicode_READ(a->kind, a->data, i - 1);
+        for (Py_ssize_t j = 1; j <= m; j++) {
+            Py_UCS4 cb = PyUnicode_READ(b->kind, b->data, j - 1);
+            int64_t cost = ca == cb ? 0 : 1;
+            int64_t best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best) best = cur[j - 1] + 1;
+            if (prev[j - 1] + cost < best) best = prev[j - 1] + cost;
+            if (i > 1 && j > 1 && ca == PyUnicode_READ(b->kind, b->data, j - 2) &&
+                PyUnicode_READ(a->kind, a->data, i - 2) == cb && prev2[j - 2] + 1 < best)
+                best = prev2[j - 2] + 1;
+            cur[j] = best;
+        }
+        int64_t *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    int64_t out = prev[m];
+    if (buf != stack) PyMem_Free(buf);
+    return out;
+}
+
+/* Hyyrö (2003), the OSA variant: distance of the pattern's string and ``b``. */
+static int64_t osa(const Pattern *p, const Str *a, const Str *b) {
+    if (!p->ok || b->kind != PyUnicode_1BYTE_KIND) return osa_dp(a, b);
+    if (b->len == 0) return a->len;
+    uint64_t vp = ~UINT64_C(0), vn = 0, d0 = 0, pm_old = 0;
+    uint64_t mask = UINT64_C(1) << (a->len - 1);
+    int64_t dist = a->len;
+    const Py_UCS1 *s = (const Py_UCS1 *)b->data;
+    for (Py_ssize_t j = 0; j < b->len; j++) {
+        uint64_t pm = p->pm[s[j]];
+        uint64_t tr = (((~d0) & pm) << 1) & pm_old;
+        d0 = (((pm & vp) + vp) ^ vp) | pm | vn;
+        d0 |= tr;
+        uint64_t hp = vn | ~(d0 | vp);
+        uint64_t hn = d0 & vp;
+        dist += (hp & mask) != 0;
+        dist -= (hn & mask) != 0;
+        hp = (hp << 1) | 1;
+        hn <<= 1;
+        vp = hn | ~(d0 | hp);
+        vn = hp & d0;
+        pm_old = pm;
+    }
+    return dist;
+}
+
+/* ---- the rules ------------------------------------------------------------------ */
+
+static double edit_similarity(const Rules *r, int64_t distance, int64_t longest) {
+    if (longest < 1) longest = 1;
+    double sim = 1.0 - (double)distance / (double)longest;
+    return distance > cliff(longest) ? sim * r->cliff_factor : sim;
+}
+
+static double skeleton_similarity(const Rules *r, int64_t distance, int64_t la, int64_t lb) {
+    int64_t longest = la > lb ? la : lb;
+    if ((la < lb ? la : lb) == 0) return 0.0;
+    if (distance == 0) return r->skeleton_equal[longest < 4 ? longest : 4];
+    if (longest > 3 && distance <= longest / 4) return r->skeleton_equal[4] - 0.07 * distance;
+    return 0.0;
+}
+
+static double dmax(double a, double b) { return a >= b ? a : b; }
+
+/* The most skeleton_similarity can give for skeletons at least ``distance`` apart. */
+static double skeleton_at_most(const Rules *r, int64_t distance, int64_t la, int64_t lb) {
+    int64_t longest = la > lb ? la : lb;
+    if ((la < lb ? la : lb) == 0) return 0.0;
+    if (distance == 0) return r->skeleton_equal[longest < 4 ? longest : 4];
+    if (longest > 3 && distance <= longest / 4) return r->skeleton_equal[4] - 0.07 * distance;
+    return 0.0;
+}
+
+typedef struct {
+    Pattern *keys, *vowels, *skels, *bare, *rkeys, *rskels;
+} QueryPatterns;
+
+/* Over every pair of readings of two units: the best reading similarity and the
+ * cross-script similarity (similarity.py, _readings). With a floor, a pair whose bounds
+ * leave both under it is skipped: it could only change a cell that ends under the floor,
+ * which is 0 either way. */
+static void readings(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ssize_t i,
+                     const Side *c, Py_ssize_t j, int abjad, int alts, int cross,
+                     double *by_reading, double *across) {
+    double by = -1.0, mixed_best = -1.0;
+    for (Py_ssize_t a = q->rstart[i]; a < q->rstart[i] + q->rcounts[i]; a++) {
+        for (Py_ssize_t b = c->rstart[j]; b < c->rstart[j] + c->rcounts[j]; b++) {
+            int64_t la = q->rlens[2 * a], lb = c->rlens[2 * b];
+            int64_t longest = la > lb ? la : lb;
+            if (longest < 1) longest = 1;
+            Py_ssize_t cb = c->ridx ? c->ridx[b] : b;
+            const Str *ka = &q->rkeys[a], *kb = &c->rkeys[cb];
+            const Str *sa = &q->rskels[a], *sb = &c->rskels[cb];
+            if (r->min_pair > 0 && ka->kind == 1 && kb->kind == 1 && sa->kind == 1 &&
+                sb->kind == 1) {
+                int64_t low = distance_at_least(ka, kb);
+                double consonants = skeleton_at_most(r, distance_at_least(sa, sb),
+                                                     q->rlens[2 * a + 1], c->rlens[2 * b + 1]);
+                double reading = low == 0 ? 1.0 : edit_similarity(r, low, longest);
+                if (abjad) reading = dmax(reading, consonants);
+                double mixed = 0.0;
+                if (low <= cliff(longest) + 1)
+                    mixed = 0.5 * (1.0 - (double)low / (double)longest) + 0.5 * consonants;
+                if ((!alts || reading < r->min_pair) &&
+                    (!cross || mixed + r->cross_bonus < r->min_pair))
+                    continue;
+            }
+            int64_t distance = osa(&qp->rkeys[a], ka, kb);
+            double letters = edit_similarity(r, distance, longest);
+            double consonants = skeleton_similarity(r, osa(&qp->rskels[a], sa, sb),
+                                                    q->rlens[2 * a + 1], c->rlens[2 * b + 1]);
+            double reading = distance == 0 ? r->same_reading : letters;
+            if (abjad) reading = dmax(reading, consonants);
+            double mixed = 0.0;
+            if (distance <= cliff(longest) + 1)
+                mixed = 0.5 * (1.0 - (double)distance / (double)longest) + 0.5 * consonants;
+            by = dmax(by, reading);
+            mixed_best = dmax(mixed_best, mixed);
+        }
+    }
+    *by_reading = by;
+    *across = mixed_best > 0 ? (mixed_best + r->cross_bonus < 0.97 ? mixed_best + r->cross_bonus
+                                                                    : 0.97)
+                             : 0.0;
+}
+
+static double cell(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ssize_t i,
+                   const Side *c, Py_ssize_t j) {
+    const int64_t *qi = q->ints + i * N_INTS, *ci = c->ints + j * N_INTS;
+    const uint8_t *qf = q->flags + i * N_FLAGS, *cf = c->flags + j * N_FLAGS;
+    if (qf[MULTI] && cf[MULTI]) return 0.0; /* two joined runs are never aligned */
+    int64_t longest = qi[LENGTH] > ci[LENGTH] ? qi[LENGTH] : ci[LENGTH];
+    Py_ssize_t cu = c->uidx ? c->uidx[j] : j;
+    if (r->min_pair > 0 && !qf[SPECIAL] && !cf[SPECIAL] && q->keys[i].kind == 1 &&
+        c->keys[cu].kind == 1 && q->vowels[i].kind == 1 && c->vowels[cu].kind == 1) {
+        /* Two plain words: skip the edit distances when even their lower bounds leave
+         * the pair under the floor (most pairs of a query's and a candidate's words). */
+        double most = edit_similarity(r, distance_at_least(&q->keys[i], &c->keys[cu]), longest);
+        if (most < r->min_pair &&
+            edit_similarity(r, distance_at_least(&q->vowels[i], &c->vowels[cu]), longest) *
+                    r->vowel_only <
+                r->min_pair)
+            return 0.0;
+    }
+    double plain = edit_similarity(r, osa(&qp->keys[i], &q->keys[i], &c->keys[cu]), longest);
+    double base = plain;
+    if (plain < r->vowel_only) { /* else the vowel-folded keys, at most 1.0 x 0.92, lose */
+        double vowels =
+            edit_similarity(r, osa(&qp->vowels[i], &q->vowels[i], &c->vowels[cu]), longest);
+        base = dmax(plain, vowels * r->vowel_only);
+    }
+    double value = base;
+    if (qf[SPECIAL] || cf[SPECIAL]) {
+        if (qi[NUMBER] >= 0 || ci[NUMBER] >= 0) {
+            value = qi[NUMBER] == ci[NUMBER] ? 1.0 : 0.0;
+        } else if (qi[TEXT_LEN] == 1 || ci[TEXT_LEN] == 1) {
+            int begins = qi[FIRST] == ci[FIRST] && !qf[MULTI] && !cf[MULTI];
+            int both_single = qi[TEXT_LEN] == 1 && ci[TEXT_LEN] == 1;
+            value = begins ? dmax(base, r->initial) : both_single ? base : 0.0;
+        } else {
+            if (qi[CONCEPT] >= 0 && qi[CONCEPT] == ci[CONCEPT])
+                value = dmax(value, r->same_concept);
+            int alts = qf[ALTS] || cf[ALTS];
+            int abjad = qf[ABJAD] || cf[ABJAD];
+            int cross = qf[NATIVE] != cf[NATIVE];
+            if (alts || cross) {
+                double by_reading, across;
+                readings(r, q, qp, i, c, j, abjad, alts, cross, &by_reading, &across);
+                if (alts) value = dmax(value, by_reading);
+                if (cross) value = dmax(value, across);
+            }
+            if (abjad) {
+                double best = skeleton_similarity(
+                    r, osa(&qp->skels[i], &q->skels[i], &c->skels[cu]), qi[SKEL_LEN],
+                    ci[SKEL_LEN]);
+                if (qf[BARE] && !cf[ABJAD])
+                    best = dmax(best, skeleton_similarity(
+                                          r, osa(&qp->bare[i], &q->bare[i], &c->skels[cu]),
+                                          qi[BARE_LEN], ci[SKEL_LEN]));
+                if (cf[BARE] && !qf[ABJAD])
+                    best = dmax(best, skeleton_similarity(
+                                          r, osa(&qp->skels[i], &q->skels[i], &c->bare[cu]),
+                                          qi[SKEL_LEN], ci[BARE_LEN]));
+                value = dmax(value, best);
+            }
+        }
+    }
+    return value >= r->min_pair ? value : 0.0;
+}
+
+/* ---- arguments ------------------------------------------------------------------ */
+
+static Str *strings(PyObject *list, Py_ssize_t expected, const char *what) {
+    if (!PyList_Check(list) || PyList_GET_SIZE(list) != expected) {
+        PyErr_Format(PyExc_ValueError, "%s: a list of %zd strings is expected", what, expected);
+        return NULL;
+    }
+    Str *out = (Str *)PyMem_Malloc(sizeof(Str) * (size_t)(expected ? expected : 1));
+    if (out == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < expected; k++) {
+        PyObject *item = PyList_GET_ITEM(list, k);
+        if (!PyUnicode_Check(item)) {
+            PyMem_Free(out);
+            PyErr_Format(PyExc_TypeError, "%s: item %zd is not a string", what, k);
+            return NULL;
+        }
+        out[k].data = PyUnicode_DATA(item);
+        if (PyUnicode_GET_LENGTH(item) > INT32_MAX) {
+            PyMem_Free(out);
+            PyErr_Format(PyExc_ValueError, "%s: item %zd is too long", what, k);
+            return NULL;
+        }
+        out[k].len = (int32_t)PyUnicode_GET_LENGTH(item);
+        out[k].kind = PyUnicode_KIND(item);
+        out[k].letters = letters_of(out[k].data, out[k].len, out[k].kind);
+    }
+    return out;
+}
+
+static int buffer(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, Py_ssize_t items,
+                  int writable, const char *what) {
+    int flags = PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0);
+    if (PyObject_GetBuffer(obj, view, flags) < 0) return -1;
+    if (view->itemsize != itemsize || view->len != itemsize * items) {
+        PyBuffer_Release(view);
+        PyErr_Format(PyExc_ValueError, "%s: %zd items of %zd bytes are expected", what, items,
+                     itemsize);
+        return -1;
+    }
+    return 0;
+}
+
+static void side_free(Side *s) {
+    for (int k = 0; k < 6; k++)
+        if (s->held[k]) PyBuffer_Release(&s->views[k]);
+    Str **columns[6] = {&s->keys, &s->vowels, &s->skels, &s->bare, &s->rkeys, &s->rskels};
+    for (int k = 0; k < 6; k++)
+        if (s->owned[k]) PyMem_Free(*columns[k]);
+    PyMem_Free(s->rstart);
+}
+
+/* ---- Strings: a column of many names' strings, prepared once -------------------- */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *items; /* a tuple: keeps the strings alive and unchanged */
+    Py_ssize_t n;
+    Str *strs;
+} StringsObject;
+
+static PyObject *strings_type = NULL;
+
+static PyObject *strings_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
+    (void)kwargs;
+    PyObject *list;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &list)) return NULL;
+    StringsObject *self = (StringsObject *)type->tp_alloc(type, 0);
+    if (self == NULL) return NULL;
+    self->items = PyList_AsTuple(list);
+    if (self->items == NULL) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    self->n = PyTuple_GET_SIZE(self->items);
+    PyObject *copy = PySequence_List(self->items);
+    if (copy == NULL) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    self->strs = strings(copy, self->n, "Strings");
+    Py_DECREF(copy); /* the tuple holds the same string objects */
+    if (self->strs == NULL) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static void strings_dealloc(StringsObject *self) {
+    PyMem_Free(self->strs);
+    Py_XDECREF(self->items);
+    PyTypeObject *type = Py_TYPE(self);
+    type->tp_free((PyObject *)self);
+    Py_DECREF(type);
+}
+
+static Py_ssize_t strings_len(StringsObject *self) { return self->n; }
+
+static PyType_Slot strings_slots[] = {
+    {Py_tp_new, strings_new},
+    {Py_tp_dealloc, strings_dealloc},
+    {Py_sq_length, strings_len},
+    {Py_tp_doc, "Strings(list): a column of strings prepared once for unit_similarity, "
+                "which reads the units it is given positions of."},
+    {0, NULL},
+};
+
+static PyType_Spec strings_spec = {"redline.matching._kernel.Strings", sizeof(StringsObject), 0,
+                                   Py_TPFLAGS_DEFAULT, strings_slots};
+
+/* A string column: a list of exactly ``expected`` strings (copied out, owned), or a
+ * Strings object whose positions ``index`` (``count`` of them) must all be inside it. */
+static int column(PyObject *obj, Py_ssize_t expected, const int64_t *index, Py_ssize_t count,
+                  const char *what, Str **out, int *owned) {
+    if (index != NULL) {
+        if (!PyObject_TypeCheck(obj, (PyTypeObject *)strings_type)) {
+            PyErr_Format(PyExc_TypeError, "%s: a Strings column is expected", what);
+            return -1;
+        }
+        StringsObject *strs = (StringsObject *)obj;
+        for (Py_ssize_t k = 0; k < count; k++) {
+            if (index[k] < 0 || index[k] >= strs->n) {
+                PyErr_Format(PyExc_IndexError, "%s: position %lld is outside the column", what,
+                             (long long)index[k]);
+                return -1;
+            }
+        }
+        *out = strs->strs;
+        *owned = 0;
+        return 0;
+    }
+    *out = strings(obj, expected, what);
+    *owned = *out != NULL;
+    return *out == NULL ? -1 : 0;
+}
+
+/* A side is the tuple (ints, flags, keys, vowels, skels, bare, reading_keys,
+ * reading_skels, reading_counts, reading_lens[, unit_index, reading_index]) of one
+ * UnitTable. Its strings are lists, or, with the two indexes, Strings columns of a
+ * larger table and the positions of this table's units and readings in them. */
+static int side_of(PyObject *tuple, Side *s) {
+    memset(s, 0, sizeof(*s));
+    PyObject *ints, *flags, *keys, *vowels, *skels, *bare, *rkeys, *rskels, *rcounts, *rlens;
+    PyObject *uidx = Py_None, *ridx = Py_None;
+    if (!PyArg_ParseTuple(tuple, "OOOOOOOOOO|OO", &ints, &flags, &keys, &vowels, &skels, &bare,
+                          &rkeys, &rskels, &rcounts, &rlens, &uidx, &ridx))
+        return -1;
+    if ((uidx == Py_None) != (ridx == Py_None)) {
+        PyErr_SetString(PyExc_ValueError, "unit and reading indexes come together");
+        return -1;
+    }
+    if (uidx != Py_None) {
+        if (PyObject_GetBuffer(uidx, &s->views[4], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+            return -1;
+        s->held[4] = 1;
+        if (PyObject_GetBuffer(ridx, &s->views[5], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+            return -1;
+        s->held[5] = 1;
+        if (s->views[4].itemsize != 8 || s->views[5].itemsize != 8 ||
+            (strcmp(s->views[4].format, "q") != 0 && strcmp(s->views[4].format, "l") != 0) ||
+            (strcmp(s->views[5].format, "q") != 0 && strcmp(s->views[5].format, "l") != 0)) {
+            PyErr_SetString(PyExc_ValueError, "indexes must be int64 arrays");
+            return -1;
+        }
+        s->n = s->views[4].len / 8;
+        s->readings = s->views[5].len / 8;
+        s->uidx = (const int64_t *)s->views[4].buf;
+        s->ridx = (const int64_t *)s->views[5].buf;
+    } else {
+        if (!PyList_Check(keys) || !PyList_Check(rkeys)) {
+            PyErr_SetString(PyExc_TypeError, "keys and reading keys must be lists");
+            return -1;
+        }
+        s->n = PyList_GET_SIZE(keys);
+        s->readings = PyList_GET_SIZE(rkeys);
+    }
+    PyObject *arrays[4] = {ints, flags, rcounts, rlens};
+    Py_ssize_t sizes[4] = {8, 1, 8, 8};
+    Py_ssize_t counts[4] = {s->n * N_INTS, s->n * N_FLAGS, s->n, s->readings * 2};
+    const char *names[4] = {"ints", "flags", "reading_counts", "reading_lens"};
+    for (int k = 0; k < 4; k++) {
+        if (buffer(arrays[k], &s->views[k], sizes[k], counts[k], 0, names[k]) < 0) return -1;
+        s->held[k] = 1;
+    }
+    s->ints = (const int64_t *)s->views[0].buf;
+    s->flags = (const uint8_t *)s->views[1].buf;
+    s->rcounts = (const int64_t *)s->views[2].buf;
+    s->rlens = (const int64_t *)s->views[3].buf;
+    if (column(keys, s->n, s->uidx, s->n, "keys", &s->keys, &s->owned[0]) < 0 ||
+        column(vowels, s->n, s->uidx, s->n, "vowels", &s->vowels, &s->owned[1]) < 0 ||
+        column(skels, s->n, s->uidx, s->n, "skels", &s->skels, &s->owned[2]) < 0 ||
+        column(bare, s->n, s->uidx, s->n, "bare", &s->bare, &s->owned[3]) < 0 ||
+        column(rkeys, s->readings, s->ridx, s->readings, "reading_keys", &s->rkeys,
+               &s->owned[4]) < 0 ||
+        column(rskels, s->readings, s->ridx, s->readings, "reading_skels", &s->rskels,
+               &s->owned[5]) < 0)
+        return -1;
+    s->rstart = (Py_ssize_t *)PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(s->n ? s->n : 1));
+    if (s->rstart == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t at = 0;
+    for (Py_ssize_t k = 0; k < s->n; k++) {
+        if (s->rcounts[k] < 1) {
+            PyErr_SetString(PyExc_ValueError, "every unit has at least one reading");
+            return -1;
+        }
+        s->rstart[k] = at;
+        at += s->rcounts[k];
+    }
+    if (at != s->readings) {
+        PyErr_SetString(PyExc_ValueError, "reading counts do not add up to the readings");
+        return -1;
+    }
+    return 0;
+}
+
+static Pattern *patterns(const Str *strs, Py_ssize_t n) {
+    Pattern *out = (Pattern *)PyMem_Malloc(sizeof(Pattern) * (size_t)(n ? n : 1));
+    if (out == NULL) return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) pattern_of(&strs[k], &out[k]);
+    return out;
+}
+
+static PyObject *unit_similarity(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *q_tuple, *c_tuple, *out_obj, *rules_tuple;
+    if (!PyArg_ParseTuple(args, "O!O!OO!", &PyTuple_Type, &q_tuple, &PyTuple_Type, &c_tuple,
+                          &out_obj, &PyTuple_Type, &rules_tuple))
+        return NULL;
+    Rules r;
+    if (!PyArg_ParseTuple(rules_tuple, "dddddddddddd", &r.cliff_factor, &r.vowel_only,
+                          &r.same_concept, &r.same_reading, &r.initial, &r.cross_bonus,
+                          &r.skeleton_equal[0], &r.skeleton_equal[1], &r.skeleton_equal[2],
+                          &r.skeleton_equal[3], &r.skeleton_equal[4], &r.min_pair))
+        return NULL;
+    Side q, c;
+    memset(&q, 0, sizeof(q));
+    memset(&c, 0, sizeof(c));
+    QueryPatterns qp = {0};
+    Py_buffer out_view;
+    int out_held = 0;
+    PyObject *result = NULL;
+    if (side_of(q_tuple, &q) < 0 || side_of(c_tuple, &c) < 0) goto done;
+    if (buffer(out_obj, &out_view, 8, q.n * c.n, 1, "out") < 0) goto done;
+    out_held = 1;
+    if (!(qp.keys = patterns(q.keys, q.n)) || !(qp.vowels = patterns(q.vowels, q.n)) ||
+        !(qp.skels = patterns(q.skels, q.n)) || !(qp.bare = patterns(q.bare, q.n)) ||
+        !(qp.rkeys = patterns(q.rkeys, q.readings)) ||
+        !(qp.rskels = patterns(q.rskels, q.readings))) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    double *out = (double *)out_view.buf;
+    for (Py_ssize_t i = 0; i < q.n; i++)
+        for (Py_ssize_t j = 0; j < c.n; j++) out[i * c.n + j] = cell(&r, &q, &qp, i, &c, j);
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyMem_Free(qp.keys);
+    PyMem_Free(qp.vowels);
+    PyMem_Free(qp.skels);
+    PyMem_Free(qp.bare);
+    PyMem_Free(qp.rkeys);
+    PyMem_Free(qp.rskels);
+    if (out_held) PyBuffer_Release(&out_view);
+    side_free(&q); /* a side that failed part way holds only what it took */
+    side_free(&c);
+    return result;
+}
+
+static PyObject *osa_distance(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *a, *b;
+    if (!PyArg_ParseTuple(args, "UU", &a, &b)) return NULL;
+    if (PyUnicode_GET_LENGTH(a) > INT32_MAX || PyUnicode_GET_LENGTH(b) > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "string too long");
+        return NULL;
+    }
+    Str sa = {PyUnicode_DATA(a), (int32_t)PyUnicode_GET_LENGTH(a), PyUnicode_KIND(a), 0};
+    Str sb = {PyUnicode_DATA(b), (int32_t)PyUnicode_GET_LENGTH(b), PyUnicode_KIND(b), 0};
+    Pattern p;
+    pattern_of(&sa, &p);
+    int64_t d = osa(&p, &sa, &sb);
+    if (d < 0) return PyErr_NoMemory();
+    return PyLong_FromLongLong(d);
+}
+
+static PyMethodDef methods[] = {
+    {"unit_similarity", unit_similarity, METH_VARARGS,
+     "unit_similarity(query_side, candidate_side, out, rules): fill ``out`` (float64, "
+     "query units x candidate units) with the word similarities of similarity.py."},
+    {"osa_distance", osa_distance, METH_VARARGS,
+     "osa_distance(a, b): optimal string alignment distance (for tests)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel",
+                                    "Word similarity in C (see similarity.py).", -1, methods,
+                                    NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__kernel(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) return NULL;
+    strings_type = PyType_FromSpec(&strings_spec);
+    if (strings_type == NULL) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(strings_type); /* the module's reference; the static one stays */
+    if (PyModule_AddObject(m, "Strings", strings_type) < 0) {
+        Py_DECREF(strings_type);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,196 @@
+"""The C word-similarity kernel gives the numpy rules' results bit for bit.
+
+Where the kernel was not built (no C compiler at install time) redline uses the numpy
+rules and these tests skip, unless ``REDLINE_REQUIRE_KERNEL`` is set, as CI sets it.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
+
+from redline.matching import similarity
+from redline.matching.similarity import kernel_loaded, similarity_at_least
+from redline.names.analysis import analyse
+from redline.names.units import FormBlock
+
+from .test_similarity import NAMES
+
+if not kernel_loaded():
+    if os.environ.get("REDLINE_REQUIRE_KERNEL"):
+        raise RuntimeError("the C kernel is required (REDLINE_REQUIRE_KERNEL) but not built")
+    pytest.skip("the C kernel is not built here", allow_module_level=True)
+
+KERNEL = similarity._KERNEL
+assert KERNEL is not None
+
+#: More names than test_similarity's: Hebrew, Arabic and Burmese words with other
+#: readings, single letters, joined runs, numbers on one side only.
+MORE = [
+    ("Person", "J. R. Smith"),
+    ("Person", "John Ronald Smith"),
+    ("Person", "ג׳ורג׳ בוש"),
+    ("Person", "George Bush"),
+    ("Person", "محمد بن سلمان"),
+    ("Person", "Mohammed bin Salman"),
+    ("Company", "ရွှေမြင့် လက်ဖက်ခြောက် ကုမ္ပဏီလီမိတက်"),
+    ("Company", "Shwe Myint Tea Co., Ltd."),
+    ("Company", "雾山精密机械股份有限公司"),
+    ("Company", "Wushan Precision Machinery Co., Ltd."),
+    ("Company", "Marrowgate Leasing 3 Ltd"),
+    ("Company", "Marrowgate Leasing Ltd"),
+    ("Vessel", "第三海王丸"),
+    ("Vessel", "Kaio Maru No. 3"),
+]
+FORMS = [f for schema, name in [*NAMES, *MORE] for f in analyse(name, schema)]
+
+
+def _same(q, c, floor=-1.0) -> None:  # type: ignore[no-untyped-def]
+    reference = similarity.unit_similarity_numpy(q, c)
+    if floor >= 0:
+        reference = np.where(reference >= floor, reference, 0.0)
+    np.testing.assert_array_equal(similarity_at_least(q, c, floor), reference)
+
+
+def test_every_pair_of_names_scores_as_numpy_does() -> None:
+    for qf in FORMS:
+        for cf in FORMS:
+            _same(qf.table, cf.table)
+
+
+def test_a_block_of_names_scores_as_numpy_does_with_the_floor() -> None:
+    block = FormBlock.of(FORMS)
+    for qf in FORMS:
+        _same(qf.table, block.table, 0.5)
+    cut = block.take(np.asarray([7, 3, 3, 20, 0]))
+    for qf in FORMS:
+        _same(qf.table, cut.table, 0.5)
+
+
+_TEXT = st.text(
+    alphabet=st.sampled_from("abcdeghijklmnorstuvwyz ''-.0123456789") | st.characters(),
+    max_size=40,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["Person", "Company", "Vessel"]), _TEXT, st.lists(_TEXT, max_size=5))
+def test_any_names_score_as_numpy_does(schema: str, query: str, others: list[str]) -> None:
+    forms = [f for o in others for f in analyse(o, schema)]
+    for qf in analyse(query, schema):
+        for cf in forms:
+            _same(qf.table, cf.table)
+        if forms:
+            _same(qf.table, FormBlock.of(forms).table, 0.5)
+
+
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", max_size=12) | st.text(max_size=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_WORD, _WORD)
+def test_edit_distance_is_optimal_string_alignment(a: str, b: str) -> None:
+    assert KERNEL.osa_distance(a, b) == OSA.distance(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("", ""),
+        ("abc", ""),
+        ("ab", "ba"),
+        ("ca", "abc"),
+        ("a" * 64, "a" * 63 + "b"),
+        ("a" * 65, "b" + "a" * 64),  # longer than one machine word: the plain recurrence
+        ("x" * 300, "y" * 200),
+        ("smith", "smiht"),
+        ("é" * 3, "e" * 3),
+        ("名前", "名字"),
+    ],
+)
+def test_edit_distance_edges(a: str, b: str) -> None:
+    assert KERNEL.osa_distance(a, b) == OSA.distance(a, b)
+    assert KERNEL.osa_distance(b, a) == OSA.distance(b, a)
+
+
+def test_a_cut_that_points_into_its_block_scores_as_a_copied_cut() -> None:
+    block = FormBlock.of(FORMS)
+    picked = np.asarray([7, 3, 3, 20, 0, len(FORMS) - 1])
+    copied = block.take(picked)
+    pointing = block.take(picked, KERNEL.Strings)
+    assert pointing.table.origin is not None and len(pointing.table.keys) == 0
+    np.testing.assert_array_equal(pointing.table.ints, copied.table.ints)
+    for qf in FORMS:
+        np.testing.assert_array_equal(
+            similarity_at_least(qf.table, pointing.table, 0.5),
+            similarity_at_least(qf.table, copied.table, 0.5),
+        )
+    with pytest.raises(ValueError, match="no strings"):
+        similarity.unit_similarity_numpy(FORMS[0].table, pointing.table)
+
+
+def test_positions_outside_a_prepared_column_are_refused() -> None:
+    block = FormBlock.of(FORMS)
+    cut = block.take(np.asarray([0, 1]), KERNEL.Strings)
+    assert cut.table.origin is not None
+    side = list(similarity._side(cut.table))
+    side[10] = np.asarray([10**9] * cut.table.unit_count, dtype=np.int64)
+    query = FORMS[0].table
+    out = np.empty((query.unit_count, cut.table.unit_count))
+    with pytest.raises(IndexError):
+        KERNEL.unit_similarity(similarity._side(query), tuple(side), out, (*similarity._RULES, 0.5))
+    assert len(KERNEL.Strings(["a", "bc"])) == 2
+    with pytest.raises(TypeError):
+        KERNEL.Strings(["a", 1])
+
+
+def test_bad_arguments_are_errors_not_crashes() -> None:
+    table = FORMS[0].table
+    side = similarity._side(table)
+    out = np.empty((table.unit_count, table.unit_count))
+    rules = (*similarity._RULES, -1.0)
+    with pytest.raises(ValueError):
+        KERNEL.unit_similarity(side, side, np.empty(1), rules)
+    with pytest.raises(ValueError):
+        KERNEL.unit_similarity((*side[:2], [], *side[3:]), side, out, rules)
+    with pytest.raises(TypeError):
+        KERNEL.unit_similarity(side, side, out, rules[:3])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Qassem Damavandian",
+        "قاسم دماوندیان",
+        "Abdollah Merhabi",
+        "Quds Aviation Industries",
+        "雾山精密机械",
+        "J. Smith",
+        "Sino Iron 2",
+    ],
+)
+def test_screening_without_the_kernel_gives_the_same_matches(
+    query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from redline.entities import Entity
+    from redline.matching.screener import Screener
+
+    parties = []
+    for k, (schema, name) in enumerate([*NAMES, *MORE]):
+        entity = Entity(f"e-{k}", schema, datasets=["test"])
+        entity.add("name", name)
+        parties.append(entity)
+    fast = Screener.from_entities(parties)
+    with_kernel = fast.match(query, threshold=0.0, limit=50)
+    monkeypatch.setattr(similarity, "_KERNEL", None)
+    slow = Screener.from_entities(parties)
+    without = slow.match(query, threshold=0.0, limit=50)
+    assert with_kernel, query
+    assert [(m.entity_id, m.score, m.explanations) for m in with_kernel] == [
+        (m.entity_id, m.score, m.explanations) for m in without
+    ]
