@@ -235,6 +235,50 @@ def test_a_killed_run_keeps_its_finished_work(
     assert len(alerts(store)) == 2
 
 
+def test_runs_left_running_by_a_stopped_process_are_closed(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    _load(store, settings, write_list(tmp_path / "list.jsonl", [listed("l-1", "Anna Berg")]))
+    import_customers(store, rows([customer("c-1", "Anna Berg")]))
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    dead_pid = int(gone.stdout)
+    here = socket.gethostname()
+    runners = {
+        "killed": {"host": here, "pid": dead_pid},
+        "alive": {"host": here, "pid": os.getpid()},
+        "elsewhere": {"host": here + "-other", "pid": dead_pid},
+        "old": None,
+    }
+    ids = {}
+    with store.engine.begin() as conn:
+        for name, runner in runners.items():
+            params = {"runner": runner} if runner else {}
+            ids[name] = db.start_run(conn, "rescreen", 0, {}, params)
+    result = delta.rescreen(store, settings)
+    status = {r.id: r for r in db.list_runs(store)}
+    assert status[ids["killed"]].status == "failed"
+    assert f"pid {dead_pid}" in status[ids["killed"]].counts["error"]
+    assert status[ids["old"]].status == "failed"
+    assert status[ids["alive"]].status == "running", "a live process's run is left alone"
+    assert status[ids["elsewhere"]].status == "running", "another machine's run is not judged"
+    assert status[result.run_id].status == "done"
+    assert status[result.run_id].params["runner"] == {"host": here, "pid": os.getpid()}
+    failed = [r.payload["run"] for r in audit_store.iter_records(store) if r.kind == "run.failed"]
+    assert sorted(failed) == sorted([ids["killed"], ids["old"]])
+    assert audit_store.verify(store).ok
+    assert delta.close_abandoned_runs(store) == [], "closing twice closes nothing"
+
+
 def test_activations_are_audited(store: Store, settings: Settings, tmp_path: Path) -> None:
     _load(store, settings, write_list(tmp_path / "v1.jsonl", [listed("l-1", "Anna Berg")]))
     two = [listed("l-1", "Anna Berg"), listed("l-2", "Boris Petrov")]

@@ -189,3 +189,27 @@ def test_roles(live_server: LiveServer) -> None:
         assert missing.status_code == 404 and "NOPE" in missing.json()["detail"]
     with live_server.client(None) as client:
         assert client.get("/v1/portfolio/customers").status_code == 401
+
+
+def test_a_run_its_stopped_server_left_running_is_closed_at_start(
+    server_settings: Any, api_keys: dict[str, str]
+) -> None:
+    import socket
+
+    from redline.store import portfolio as runs_db
+    from tests.server.conftest import serving
+
+    store = open_store(server_settings)
+    try:
+        with store.engine.begin() as conn:
+            # pid 0 is never a process of ours: the server that ran this run has gone
+            stale = runs_db.start_run(
+                conn, "rescreen", 0, {}, {"runner": {"host": socket.gethostname(), "pid": 0}}
+            )
+    finally:
+        store.close()
+    with serving(server_settings, api_keys) as live, live.client("viewer") as client:
+        state = client.get(f"/v1/portfolio/runs/{stale}").json()
+        assert state["status"] == "failed"
+        assert state["counts"]["error"].startswith("abandoned")
+    assert ("run.failed", {"run": stale, "error": state["counts"]["error"]}) in audit_kinds(live)

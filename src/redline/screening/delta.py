@@ -17,6 +17,8 @@ next run does not raise it twice. The first run has no baseline and screens ever
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -178,6 +180,45 @@ def _chunks(items: Iterable[Customer], size: int) -> Iterator[list[Customer]]:
         yield batch
 
 
+def close_abandoned_runs(store: Store) -> list[int]:
+    """Record as failed the runs left "running" by a process of this machine that has
+    stopped (killed, or the machine restarted), with a ``run.failed`` audit record each;
+    their finished batches stay committed. A run of another machine, or of a process
+    still alive, is left alone; so is one finished meanwhile. Returns the ids closed."""
+    host = socket.gethostname()
+    closed: list[int] = []
+    for run in db.running_runs(store):
+        runner = run.params.get("runner")
+        runner = runner if isinstance(runner, dict) else {}
+        if runner.get("host", host) != host:
+            continue
+        pid = runner.get("pid")
+        if isinstance(pid, int) and _process_alive(pid):
+            continue
+        error = (
+            f"abandoned: its process (pid {pid} on {host}) stopped before the run finished"
+            if isinstance(pid, int)
+            else "abandoned: started by an earlier version that did not record its process"
+        )
+        with store.engine.begin() as conn:
+            if db.finish_if_running(conn, run.id, "failed", {"error": error}):
+                audit_store.append(conn, "run.failed", {"run": run.id, "error": error})
+                closed.append(run.id)
+    return closed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
 def rescreen(
     store: Store,
     settings: Settings,
@@ -209,6 +250,7 @@ def rescreen(
     if db.count_customers(store) == 0:
         raise ConfigError("the portfolio is empty: import customers with 'portfolio import FILE'")
     sync_activations(store)
+    close_abandoned_runs(store)
     baseline = None if full else db.last_run(store)
     revision = db.portfolio_revision(store)
     snapshots = _snapshot_map(active)
@@ -222,6 +264,8 @@ def rescreen(
         "baseline_run": baseline.id if baseline else None,
         "auto_discount": sorted(rules.rules),
         "auto_discount_birth_years": rules.birth_years,
+        # Who runs it: a run whose process has gone is closed by the next one.
+        "runner": {"host": socket.gethostname(), "pid": os.getpid()},
     }
     with store.engine.begin() as conn:
         run_id = db.start_run(conn, "rescreen", revision, snapshots, params)

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from redline import __version__
+from redline.screening.delta import close_abandoned_runs
 from redline.server import keys_api, yente
 from redline.server.problems import install as install_problems
 from redline.server.problems import problem_response
@@ -179,6 +180,12 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A re-screen this server ran when it was stopped would otherwise stay "running".
+        closed = close_abandoned_runs(state.store)
+        if closed:
+            log.warning(
+                "re-screen runs %s had stopped with their process: recorded as failed", closed
+            )
         state.warm()
         yield
         state.close()

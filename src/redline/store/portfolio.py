@@ -246,6 +246,28 @@ def finish_run(conn: Connection, run_id: int, status: str, counts: dict[str, Any
     )
 
 
+def finish_if_running(conn: Connection, run_id: int, status: str, counts: dict[str, Any]) -> bool:
+    """:func:`finish_run` unless another process has finished the run meanwhile; whether
+    this call did."""
+    result = conn.execute(
+        update(t.screening_runs)
+        .where(t.screening_runs.c.id == run_id, t.screening_runs.c.status == "running")
+        .values(status=status, finished_at=now_iso(), counts=json.dumps(counts, sort_keys=True))
+    )
+    return bool(result.rowcount)
+
+
+def running_runs(store: Store) -> list[RunInfo]:
+    """Runs recorded as started and not yet finished, oldest first."""
+    query = (
+        select(t.screening_runs)
+        .where(t.screening_runs.c.status == "running")
+        .order_by(t.screening_runs.c.id)
+    )
+    with store.engine.connect() as conn:
+        return [RunInfo.from_row(r) for r in conn.execute(query)]
+
+
 def get_run(store: Store, run_id: int) -> RunInfo:
     """One run by id."""
     with store.engine.connect() as conn:
