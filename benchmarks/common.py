@@ -54,6 +54,7 @@ PEER_THRESHOLD = 0.7
 def environment(benchmark: str) -> dict[str, Any]:
     """Date, machine and versions, the head of every result object."""
     from redline import __version__
+    from redline.matching.similarity import kernel_loaded
 
     return {
         "benchmark": benchmark,
@@ -63,6 +64,8 @@ def environment(benchmark: str) -> dict[str, Any]:
         "redline": __version__,
         # Other work on the machine slows every timing; the load says how busy it was.
         "load_average_1m": round(os.getloadavg()[0], 2),
+        # Word similarities by the C kernel, or by numpy where it is not built.
+        "kernel": kernel_loaded(),
     }
 
 
