@@ -149,6 +149,19 @@ def test_positions_outside_a_prepared_column_are_refused() -> None:
         KERNEL.Strings(["a", 1])
 
 
+def test_the_kernel_can_be_switched_off_for_a_process() -> None:
+    try:
+        assert similarity.use_kernel(False) is False
+        assert not kernel_loaded() and similarity.column_type() is None
+        table = FORMS[0].table
+        np.testing.assert_array_equal(
+            similarity.unit_similarity(table, table), similarity.unit_similarity_numpy(table, table)
+        )
+    finally:
+        assert similarity.use_kernel(True) is True
+    assert kernel_loaded()
+
+
 def test_bad_arguments_are_errors_not_crashes() -> None:
     table = FORMS[0].table
     side = similarity._side(table)

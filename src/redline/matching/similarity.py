@@ -20,7 +20,6 @@ of names and a query against a hundred listed names laid end to end.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from types import ModuleType
 
@@ -89,10 +88,7 @@ _RULES = (
 
 
 def _load_kernel() -> ModuleType | None:
-    """The C kernel (``_kernel.c``), built at install time where a C compiler is found;
-    ``REDLINE_NO_KERNEL=1`` asks for the numpy rules instead."""
-    if os.environ.get("REDLINE_NO_KERNEL"):
-        return None
+    """The C kernel (``_kernel.c``), built at install time where a C compiler is found."""
     try:
         from redline.matching import _kernel  # type: ignore[attr-defined]
     except ImportError:
@@ -101,11 +97,21 @@ def _load_kernel() -> ModuleType | None:
     return kernel
 
 
-_KERNEL = _load_kernel()
+_BUILT = _load_kernel()
+_KERNEL = _BUILT
 
 
 def kernel_loaded() -> bool:
     """Whether word similarities are computed by the C kernel (else by numpy)."""
+    return _KERNEL is not None
+
+
+def use_kernel(enabled: bool) -> bool:
+    """Compute word similarities with the C kernel (when it is built) or with numpy,
+    from now on in this process, e.g. to compare the two; whether the kernel is in use.
+    Indexes prepared for the kernel keep working either way."""
+    global _KERNEL
+    _KERNEL = _BUILT if enabled else None
     return _KERNEL is not None
 
 
