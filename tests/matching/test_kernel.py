@@ -63,13 +63,16 @@ def test_every_pair_of_names_scores_as_numpy_does() -> None:
             _same(qf.table, cf.table)
 
 
-def test_a_block_of_names_scores_as_numpy_does_with_the_floor() -> None:
+@pytest.mark.parametrize("floor", [0.0, 0.3, 0.5, 0.8, 0.85, 0.95])
+def test_a_block_of_names_scores_as_numpy_does_with_the_floor(floor: float) -> None:
+    """Parts of the rules are skipped when bounds put them under the floor: at any floor
+    the cells are numpy's, floored."""
     block = FormBlock.of(FORMS)
     for qf in FORMS:
-        _same(qf.table, block.table, 0.5)
+        _same(qf.table, block.table, floor)
     cut = block.take(np.asarray([7, 3, 3, 20, 0]))
     for qf in FORMS:
-        _same(qf.table, cut.table, 0.5)
+        _same(qf.table, cut.table, floor)
 
 
 _TEXT = st.text(
@@ -79,14 +82,21 @@ _TEXT = st.text(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(["Person", "Company", "Vessel"]), _TEXT, st.lists(_TEXT, max_size=5))
-def test_any_names_score_as_numpy_does(schema: str, query: str, others: list[str]) -> None:
+@given(
+    st.sampled_from(["Person", "Company", "Vessel"]),
+    _TEXT,
+    st.lists(_TEXT, max_size=5),
+    st.sampled_from([0.3, 0.5, 0.8]),
+)
+def test_any_names_score_as_numpy_does(
+    schema: str, query: str, others: list[str], floor: float
+) -> None:
     forms = [f for o in others for f in analyse(o, schema)]
     for qf in analyse(query, schema):
         for cf in forms:
             _same(qf.table, cf.table)
         if forms:
-            _same(qf.table, FormBlock.of(forms).table, 0.5)
+            _same(qf.table, FormBlock.of(forms).table, floor)
 
 
 _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", max_size=12) | st.text(max_size=12)

@@ -233,66 +233,88 @@ static void readings(const Rules *r, const Side *q, const QueryPatterns *qp, Py_
                              : 0.0;
 }
 
+/* The skeleton similarity of two units, as similarity.py's _skeletons. */
+static double skeletons(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ssize_t i,
+                        const Side *c, Py_ssize_t cu, const int64_t *qi, const int64_t *ci,
+                        const uint8_t *qf, const uint8_t *cf) {
+    double best = skeleton_similarity(r, osa(&qp->skels[i], &q->skels[i], &c->skels[cu]),
+                                      qi[SKEL_LEN], ci[SKEL_LEN]);
+    if (qf[BARE] && !cf[ABJAD])
+        best = dmax(best, skeleton_similarity(r, osa(&qp->bare[i], &q->bare[i], &c->skels[cu]),
+                                              qi[BARE_LEN], ci[SKEL_LEN]));
+    if (cf[BARE] && !qf[ABJAD])
+        best = dmax(best, skeleton_similarity(r, osa(&qp->skels[i], &q->skels[i], &c->bare[cu]),
+                                              qi[SKEL_LEN], ci[BARE_LEN]));
+    return best;
+}
+
+/* Whether, by lower bounds on the edit distances alone, the skeleton similarity of two
+ * units is under the floor (one-byte strings only; else it must be computed). */
+static int skeletons_under(const Rules *r, const Side *q, Py_ssize_t i, const Side *c,
+                           Py_ssize_t cu, const int64_t *qi, const int64_t *ci,
+                           const uint8_t *qf, const uint8_t *cf) {
+    const Str *qs = &q->skels[i], *cs = &c->skels[cu], *qb = &q->bare[i], *cb = &c->bare[cu];
+    if (qs->kind != 1 || cs->kind != 1 || qb->kind != 1 || cb->kind != 1) return 0;
+    if (skeleton_at_most(r, distance_at_least(qs, cs), qi[SKEL_LEN], ci[SKEL_LEN]) >= r->min_pair)
+        return 0;
+    if (qf[BARE] && !cf[ABJAD] &&
+        skeleton_at_most(r, distance_at_least(qb, cs), qi[BARE_LEN], ci[SKEL_LEN]) >= r->min_pair)
+        return 0;
+    if (cf[BARE] && !qf[ABJAD] &&
+        skeleton_at_most(r, distance_at_least(qs, cb), qi[SKEL_LEN], ci[BARE_LEN]) >= r->min_pair)
+        return 0;
+    return 1;
+}
+
+/* One cell. With a floor (min_pair > 0), a part of the rules whose lower-bounded edit
+ * distances leave it under the floor is not computed: it could only decide a cell that
+ * ends under the floor, and such a cell is 0 either way (the parts are combined by max,
+ * and an initial's 0.8 and equal numbers' 1.0 do not depend on them). */
 static double cell(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ssize_t i,
                    const Side *c, Py_ssize_t j) {
     const int64_t *qi = q->ints + i * N_INTS, *ci = c->ints + j * N_INTS;
     const uint8_t *qf = q->flags + i * N_FLAGS, *cf = c->flags + j * N_FLAGS;
     if (qf[MULTI] && cf[MULTI]) return 0.0; /* two joined runs are never aligned */
+    int special = qf[SPECIAL] || cf[SPECIAL];
+    if (special && (qi[NUMBER] >= 0 || ci[NUMBER] >= 0)) {
+        double value = qi[NUMBER] == ci[NUMBER] ? 1.0 : 0.0;
+        return value >= r->min_pair ? value : 0.0;
+    }
+    int single = special && (qi[TEXT_LEN] == 1 || ci[TEXT_LEN] == 1);
+    int begins = single && qi[FIRST] == ci[FIRST] && !qf[MULTI] && !cf[MULTI];
+    int both_single = single && qi[TEXT_LEN] == 1 && ci[TEXT_LEN] == 1;
+    if (single && !begins && !both_single) return 0.0;
     int64_t longest = qi[LENGTH] > ci[LENGTH] ? qi[LENGTH] : ci[LENGTH];
     Py_ssize_t cu = c->uidx ? c->uidx[j] : j;
-    if (r->min_pair > 0 && !qf[SPECIAL] && !cf[SPECIAL] && q->keys[i].kind == 1 &&
-        c->keys[cu].kind == 1 && q->vowels[i].kind == 1 && c->vowels[cu].kind == 1) {
-        /* Two plain words: skip the edit distances when even their lower bounds leave
-         * the pair under the floor (most pairs of a query's and a candidate's words). */
-        double most = edit_similarity(r, distance_at_least(&q->keys[i], &c->keys[cu]), longest);
-        if (most < r->min_pair &&
-            edit_similarity(r, distance_at_least(&q->vowels[i], &c->vowels[cu]), longest) *
-                    r->vowel_only <
-                r->min_pair)
-            return 0.0;
-    }
-    double plain = edit_similarity(r, osa(&qp->keys[i], &q->keys[i], &c->keys[cu]), longest);
-    double base = plain;
-    if (plain < r->vowel_only) { /* else the vowel-folded keys, at most 1.0 x 0.92, lose */
-        double vowels =
-            edit_similarity(r, osa(&qp->vowels[i], &q->vowels[i], &c->vowels[cu]), longest);
-        base = dmax(plain, vowels * r->vowel_only);
+    const Str *qk = &q->keys[i], *ck = &c->keys[cu], *qv = &q->vowels[i], *cv = &c->vowels[cu];
+    int skip_base = r->min_pair > 0 && qk->kind == 1 && ck->kind == 1 && qv->kind == 1 &&
+                    cv->kind == 1 &&
+                    edit_similarity(r, distance_at_least(qk, ck), longest) < r->min_pair &&
+                    edit_similarity(r, distance_at_least(qv, cv), longest) * r->vowel_only <
+                        r->min_pair;
+    double base = 0.0;
+    if (!skip_base) {
+        base = edit_similarity(r, osa(&qp->keys[i], qk, ck), longest);
+        if (base < r->vowel_only) /* else the vowel-folded keys, at most 1.0 x 0.92, lose */
+            base = dmax(base, edit_similarity(r, osa(&qp->vowels[i], qv, cv), longest) *
+                                  r->vowel_only);
     }
     double value = base;
-    if (qf[SPECIAL] || cf[SPECIAL]) {
-        if (qi[NUMBER] >= 0 || ci[NUMBER] >= 0) {
-            value = qi[NUMBER] == ci[NUMBER] ? 1.0 : 0.0;
-        } else if (qi[TEXT_LEN] == 1 || ci[TEXT_LEN] == 1) {
-            int begins = qi[FIRST] == ci[FIRST] && !qf[MULTI] && !cf[MULTI];
-            int both_single = qi[TEXT_LEN] == 1 && ci[TEXT_LEN] == 1;
-            value = begins ? dmax(base, r->initial) : both_single ? base : 0.0;
-        } else {
-            if (qi[CONCEPT] >= 0 && qi[CONCEPT] == ci[CONCEPT])
-                value = dmax(value, r->same_concept);
-            int alts = qf[ALTS] || cf[ALTS];
-            int abjad = qf[ABJAD] || cf[ABJAD];
-            int cross = qf[NATIVE] != cf[NATIVE];
-            if (alts || cross) {
-                double by_reading, across;
-                readings(r, q, qp, i, c, j, abjad, alts, cross, &by_reading, &across);
-                if (alts) value = dmax(value, by_reading);
-                if (cross) value = dmax(value, across);
-            }
-            if (abjad) {
-                double best = skeleton_similarity(
-                    r, osa(&qp->skels[i], &q->skels[i], &c->skels[cu]), qi[SKEL_LEN],
-                    ci[SKEL_LEN]);
-                if (qf[BARE] && !cf[ABJAD])
-                    best = dmax(best, skeleton_similarity(
-                                          r, osa(&qp->bare[i], &q->bare[i], &c->skels[cu]),
-                                          qi[BARE_LEN], ci[SKEL_LEN]));
-                if (cf[BARE] && !qf[ABJAD])
-                    best = dmax(best, skeleton_similarity(
-                                          r, osa(&qp->skels[i], &q->skels[i], &c->bare[cu]),
-                                          qi[SKEL_LEN], ci[BARE_LEN]));
-                value = dmax(value, best);
-            }
+    if (single) {
+        value = begins ? dmax(base, r->initial) : base;
+    } else if (special) {
+        if (qi[CONCEPT] >= 0 && qi[CONCEPT] == ci[CONCEPT]) value = dmax(value, r->same_concept);
+        int alts = qf[ALTS] || cf[ALTS];
+        int abjad = qf[ABJAD] || cf[ABJAD];
+        int cross = qf[NATIVE] != cf[NATIVE];
+        if (alts || cross) {
+            double by_reading, across;
+            readings(r, q, qp, i, c, j, abjad, alts, cross, &by_reading, &across);
+            if (alts) value = dmax(value, by_reading);
+            if (cross) value = dmax(value, across);
         }
+        if (abjad && !(r->min_pair > 0 && skeletons_under(r, q, i, c, cu, qi, ci, qf, cf)))
+            value = dmax(value, skeletons(r, q, qp, i, c, cu, qi, ci, qf, cf));
     }
     return value >= r->min_pair ? value : 0.0;
 }
