@@ -93,6 +93,7 @@ class _Vocab:
     generic_words: frozenset[str]
     generic_concepts: frozenset[str]
     unspaced: re.Pattern[str] | None
+    unspaced_concepts: dict[str, str]  # the pattern's words (composed) and their concepts
     conflicts: tuple[tuple[str, str, str], ...]  # (word, kept concept, dropped concept)
 
 
@@ -135,14 +136,13 @@ def _vocab() -> _Vocab:
     if unspaced:
         ordered = sorted(unspaced, key=len, reverse=True)
         pattern = re.compile("|".join(re.escape(w) for w in ordered))
-    for word, symbol in unspaced.items():
-        mapping.setdefault(word, symbol)
     return _Vocab(
         abbreviations,
         mapping,
         frozenset(generic),
         frozenset(generic_concepts),
         pattern,
+        unspaced,
         tuple(conflicts),
     )
 
@@ -225,7 +225,8 @@ def find_concepts(text: str) -> tuple[tuple[int, int, str], ...]:
         return ()
     folded = text[:2000]
     return tuple(
-        (m.start(), m.end(), vocab.concepts[m.group()]) for m in vocab.unspaced.finditer(folded)
+        (m.start(), m.end(), vocab.unspaced_concepts[m.group()])
+        for m in vocab.unspaced.finditer(folded)
     )
 
 
