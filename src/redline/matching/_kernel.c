@@ -30,7 +30,7 @@ typedef struct {
 
 typedef struct {
     const void *data;
-    int32_t len;  /* names are cut to a few thousand characters before analysis */
+    int32_t len;  /* names are cut to 400 characters before analysis (MAX_NAME_CHARS) */
     int32_t kind; /* bytes per character, as PyUnicode_KIND */
     uint64_t letters; /* one bit per letter (code mod 64), for one-byte strings */
 } Str;

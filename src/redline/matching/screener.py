@@ -30,6 +30,8 @@ from redline.store import Store
 
 #: Bump when analysis or index layout changes, so that saved indexes are rebuilt.
 INDEX_VERSION = "2"
+#: Query schemata whose candidate filters :meth:`Screener.warm` builds in advance.
+WARM_SCHEMATA = ("Person", "Company", "Organization", "LegalEntity", "Vessel", "Airplane")
 #: Listed entities kept in memory after a match returned them.
 ENTITY_CACHE = 10_000
 #: Sources whose entities are not listed parties: the companies named in a user's
@@ -150,12 +152,14 @@ class Screener:
         that the first queries run as fast as the later ones, then take everything alive
         out of the cyclic garbage collector's sight (``gc.freeze``): the prepared lists
         are millions of long-lived objects, and a full collection walking them stalled
-        one query in a few thousand for half a second. The C kernel's string columns
-        are prepared here too."""
+        one query in a few thousand for half a second. The C kernel's string columns and
+        the candidate filter of each common schema are prepared here too."""
         self.index.hydrate_all()
         prepare = column_type()
         if prepare is not None:
             self.index.forms.prepared(prepare)
+        for schema in WARM_SCHEMATA:  # each schema's filter over every party (~10 ms)
+            self._allowed(schema, None)
         gc.freeze()
 
     @property
