@@ -154,6 +154,10 @@ def test_positions_outside_a_prepared_column_are_refused() -> None:
     out = np.empty((query.unit_count, cut.table.unit_count))
     with pytest.raises(IndexError):
         KERNEL.unit_similarity(similarity._side(query), tuple(side), out, (*similarity._RULES, 0.5))
+    pointing = similarity._side(cut.table)
+    square = np.empty((cut.table.unit_count, cut.table.unit_count))
+    with pytest.raises(ValueError, match="query side"):
+        KERNEL.unit_similarity(pointing, pointing, square, (*similarity._RULES, 0.5))
     assert len(KERNEL.Strings(["a", "bc"])) == 2
     with pytest.raises(TypeError):
         KERNEL.Strings(["a", 1])

@@ -567,6 +567,10 @@ static PyObject *unit_similarity(PyObject *self, PyObject *args) {
     int out_held = 0;
     PyObject *result = NULL;
     if (side_of(q_tuple, &q) < 0 || side_of(c_tuple, &c) < 0) goto done;
+    if (q.uidx != NULL) {
+        PyErr_SetString(PyExc_ValueError, "the query side holds its own strings (no indexes)");
+        goto done;
+    }
     if (buffer(out_obj, &out_view, 8, q.n * c.n, 1, "out") < 0) goto done;
     out_held = 1;
     if (!(qp.keys = patterns(q.keys, q.n)) || !(qp.vowels = patterns(q.vowels, q.n)) ||
