@@ -155,6 +155,8 @@ static int64_t osa(const Pattern *p, const Str *a, const Str *b) {
 
 /* ---- the rules ------------------------------------------------------------------ */
 
+/* edit_similarity and skeleton_similarity never rise as the distance grows, so at a lower
+ * bound of the distance they give an upper bound of the similarity. */
 static double edit_similarity(const Rules *r, int64_t distance, int64_t longest) {
     if (longest < 1) longest = 1;
     double sim = 1.0 - (double)distance / (double)longest;
@@ -171,14 +173,6 @@ static double skeleton_similarity(const Rules *r, int64_t distance, int64_t la, 
 
 static double dmax(double a, double b) { return a >= b ? a : b; }
 
-/* The most skeleton_similarity can give for skeletons at least ``distance`` apart. */
-static double skeleton_at_most(const Rules *r, int64_t distance, int64_t la, int64_t lb) {
-    int64_t longest = la > lb ? la : lb;
-    if ((la < lb ? la : lb) == 0) return 0.0;
-    if (distance == 0) return r->skeleton_equal[longest < 4 ? longest : 4];
-    if (longest > 3 && distance <= longest / 4) return r->skeleton_equal[4] - 0.07 * distance;
-    return 0.0;
-}
 
 typedef struct {
     Pattern *keys, *vowels, *skels, *bare, *rkeys, *rskels;
@@ -203,7 +197,7 @@ static void readings(const Rules *r, const Side *q, const QueryPatterns *qp, Py_
             if (r->min_pair > 0 && ka->kind == 1 && kb->kind == 1 && sa->kind == 1 &&
                 sb->kind == 1) {
                 int64_t low = distance_at_least(ka, kb);
-                double consonants = skeleton_at_most(r, distance_at_least(sa, sb),
+                double consonants = skeleton_similarity(r, distance_at_least(sa, sb),
                                                      q->rlens[2 * a + 1], c->rlens[2 * b + 1]);
                 double reading = low == 0 ? 1.0 : edit_similarity(r, low, longest);
                 if (abjad) reading = dmax(reading, consonants);
@@ -255,13 +249,13 @@ static int skeletons_under(const Rules *r, const Side *q, Py_ssize_t i, const Si
                            const uint8_t *qf, const uint8_t *cf) {
     const Str *qs = &q->skels[i], *cs = &c->skels[cu], *qb = &q->bare[i], *cb = &c->bare[cu];
     if (qs->kind != 1 || cs->kind != 1 || qb->kind != 1 || cb->kind != 1) return 0;
-    if (skeleton_at_most(r, distance_at_least(qs, cs), qi[SKEL_LEN], ci[SKEL_LEN]) >= r->min_pair)
+    if (skeleton_similarity(r, distance_at_least(qs, cs), qi[SKEL_LEN], ci[SKEL_LEN]) >= r->min_pair)
         return 0;
     if (qf[BARE] && !cf[ABJAD] &&
-        skeleton_at_most(r, distance_at_least(qb, cs), qi[BARE_LEN], ci[SKEL_LEN]) >= r->min_pair)
+        skeleton_similarity(r, distance_at_least(qb, cs), qi[BARE_LEN], ci[SKEL_LEN]) >= r->min_pair)
         return 0;
     if (cf[BARE] && !qf[ABJAD] &&
-        skeleton_at_most(r, distance_at_least(qs, cb), qi[SKEL_LEN], ci[BARE_LEN]) >= r->min_pair)
+        skeleton_similarity(r, distance_at_least(qs, cb), qi[SKEL_LEN], ci[BARE_LEN]) >= r->min_pair)
         return 0;
     return 1;
 }
