@@ -137,12 +137,7 @@ def _side(t: UnitTable) -> tuple[object, ...]:
     return (
         np.ascontiguousarray(t.ints),
         np.ascontiguousarray(t.flags),
-        t.keys.tolist(),
-        t.vowels.tolist(),
-        t.skels.tolist(),
-        t.bare.tolist(),
-        t.reading_keys.tolist(),
-        t.reading_skels.tolist(),
+        *(column.tolist() for column in t.string_columns()),
         np.ascontiguousarray(t.reading_counts),
         np.ascontiguousarray(t.reading_lens),
     )

@@ -255,6 +255,18 @@ class UnitTable:
             unit_count=len(units),
         )
 
+    def string_columns(self) -> tuple[StrArray, ...]:
+        """Keys, vowel keys, skeletons and bare skeletons (one per unit), then reading
+        keys and reading skeletons (one per reading): the order the C kernel takes."""
+        return (
+            self.keys,
+            self.vowels,
+            self.skels,
+            self.bare,
+            self.reading_keys,
+            self.reading_skels,
+        )
+
     def has(self, flag: int) -> BoolArray:
         """Per unit, whether ``flag`` is set."""
         out: BoolArray = self.flags[:, flag]
@@ -331,18 +343,7 @@ class FormBlock:
         """The string columns (keys, vowels, skeletons, bare skeletons, reading keys,
         reading skeletons) prepared by ``prepare``, once per block."""
         if self._columns is None:
-            table = self.table
-            self._columns = tuple(
-                prepare(column.tolist())
-                for column in (
-                    table.keys,
-                    table.vowels,
-                    table.skels,
-                    table.bare,
-                    table.reading_keys,
-                    table.reading_skels,
-                )
-            )
+            self._columns = tuple(prepare(c.tolist()) for c in self.table.string_columns())
         return self._columns
 
     def take(
@@ -364,43 +365,31 @@ class FormBlock:
         units = ranges(unit_offsets[forms], self.unit_counts[forms])
         tokens = ranges(token_offsets[forms], self.token_counts[forms])
         readings = ranges(reading_offsets[units], table.reading_counts[units])
-        if prepare is not None:
-            columns = self.prepared(prepare)
-            return FormBlock(
-                table=UnitTable(
-                    ints=table.ints[units],
-                    flags=table.flags[units],
-                    keys=_NO_STRINGS,
-                    vowels=_NO_STRINGS,
-                    skels=_NO_STRINGS,
-                    bare=_NO_STRINGS,
-                    reading_keys=_NO_STRINGS,
-                    reading_skels=_NO_STRINGS,
-                    reading_counts=table.reading_counts[units],
-                    reading_lens=table.reading_lens[readings],
-                    token_weights=table.token_weights[tokens],
-                    unit_count=len(units),
-                    origin=Origin(columns, units, readings),
-                ),
-                unit_counts=self.unit_counts[forms],
-                token_counts=self.token_counts[forms],
-                joined=self.joined[forms],
-                joined_lens=self.joined_lens[forms],
+        if prepare is None:  # four columns by unit, then two by reading
+            strings = tuple(
+                column[units if k < 4 else readings]
+                for k, column in enumerate(table.string_columns())
             )
+            origin = None
+        else:
+            strings = (_NO_STRINGS,) * 6
+            origin = Origin(self.prepared(prepare), units, readings)
+        keys, vowels, skels, bare, reading_keys, reading_skels = strings
         return FormBlock(
             table=UnitTable(
                 ints=table.ints[units],
                 flags=table.flags[units],
-                keys=table.keys[units],
-                vowels=table.vowels[units],
-                skels=table.skels[units],
-                bare=table.bare[units],
-                reading_keys=table.reading_keys[readings],
-                reading_skels=table.reading_skels[readings],
+                keys=keys,
+                vowels=vowels,
+                skels=skels,
+                bare=bare,
+                reading_keys=reading_keys,
+                reading_skels=reading_skels,
                 reading_counts=table.reading_counts[units],
                 reading_lens=table.reading_lens[readings],
                 token_weights=table.token_weights[tokens],
                 unit_count=len(units),
+                origin=origin,
             ),
             unit_counts=self.unit_counts[forms],
             token_counts=self.token_counts[forms],
