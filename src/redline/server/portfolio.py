@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -236,6 +236,26 @@ class RescreenSummary(BaseModel):
     snapshots: dict[str, dict[str, Any]]
 
 
+def _rescreen(
+    state: ServerState, opts: RescreenRequest, on_start: Callable[[int], None] | None = None
+) -> delta.RescreenResult:
+    """One re-screen with the request's options, one at a time per home; no lists or
+    an empty portfolio is the state's problem (409), not the request's."""
+    with _one_rescreen(state.settings.home):
+        try:
+            return delta.rescreen(
+                state.store,
+                state.settings,
+                threshold=opts.threshold,
+                limit=opts.limit,
+                algorithm=opts.algorithm,
+                full=opts.full,
+                on_start=on_start,
+            )
+        except ConfigError as exc:
+            raise Problem(409, str(exc)) from None
+
+
 def _start_rescreen(state: ServerState, principal: Principal, opts: RescreenRequest) -> int:
     """Run a re-screen in a thread of its own; its id once it is recorded, or the
     problem that kept it from starting (one already running, nothing to screen)."""
@@ -253,20 +273,9 @@ def _start_rescreen(state: ServerState, principal: Principal, opts: RescreenRequ
 
     def work() -> None:
         try:
-            with _one_rescreen(state.settings.home):
-                delta.rescreen(
-                    state.store,
-                    state.settings,
-                    threshold=opts.threshold,
-                    limit=opts.limit,
-                    algorithm=opts.algorithm,
-                    full=opts.full,
-                    on_start=on_start,
-                )
+            _rescreen(state, opts, on_start)
         except Problem as exc:
             outcome["error"] = exc
-        except ConfigError as exc:
-            outcome["error"] = Problem(409, str(exc))
         except Exception:  # after the start, the run itself is recorded as failed
             log.exception("a background re-screen failed")
             outcome["error"] = Problem(500, "the re-screen failed; see the server log")
@@ -440,18 +449,7 @@ def rescreen(
         run_id = _start_rescreen(state, principal, opts)
         started = RescreenStarted(run=run_id, status_url=f"/v1/portfolio/runs/{run_id}")
         return JSONResponse(started.model_dump(), status_code=202)
-    with _one_rescreen(state.settings.home):
-        try:
-            result = delta.rescreen(
-                state.store,
-                state.settings,
-                threshold=opts.threshold,
-                limit=opts.limit,
-                algorithm=opts.algorithm,
-                full=opts.full,
-            )
-        except ConfigError as exc:  # nothing to screen yet: the state, not the request
-            raise Problem(409, str(exc)) from None
+    result = _rescreen(state, opts)
     record(
         state.store,
         "api.rescreen",
