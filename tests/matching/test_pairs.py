@@ -6,9 +6,14 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from redline import schema as ftm
+from redline.entities import Entity
 from redline.errors import ConfigError, InputError
 from redline.matching.pairs import score_pair, score_pairs_file
+from redline.matching.profile import name_profile, profile_of
 
 
 def test_scores_a_file_and_keeps_other_columns(tmp_path: Path) -> None:
@@ -62,3 +67,20 @@ def test_unknown_algorithm_is_a_clear_error(tmp_path: Path) -> None:
 def test_ofac_parity_mode_is_selectable() -> None:
     result = score_pair("Person", "VLADIMIR PUTIN", "PUTIN, Vladimir", algorithm="ofac")
     assert result.score == pytest.approx(1.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    schema=st.sampled_from(sorted(ftm.PARTY_SCHEMATA)),
+    name=st.one_of(
+        st.sampled_from(
+            ["Qods Aviation Industries", "  ", "-0-", "قاسم دماوندیان", "OOO\x00 Alabuga"]
+        ),
+        st.text(max_size=40),
+    ),
+)
+def test_a_bare_name_profile_is_the_profile_of_its_entity(schema: str, name: str) -> None:
+    # Pair scoring skips building entities; what it compares must not change for that.
+    entity = Entity("pair-1", schema)
+    entity.add("name", name)
+    assert name_profile("pair-1", schema, name) == profile_of(entity)

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from redline import schema as ftm
-from redline.entities import Entity
 from redline.errors import InputError
 from redline.matching.algorithms import Explanation, get_algorithm
-from redline.matching.profile import profile_of
+from redline.matching.profile import name_profile
 
 #: Schema used when a pair's schema is blank or unknown to redline.
 FALLBACK_SCHEMA = "LegalEntity"
@@ -45,11 +44,7 @@ def score_pair(
     """Score two names of one schema with ``algorithm`` (the default when None)."""
     algo = get_algorithm(algorithm)
     kind = pair_schema(schema)
-    left = Entity("pair-1", kind)
-    left.add("name", name1)
-    right = Entity("pair-2", kind)
-    right.add("name", name2)
-    result = algo.compare(profile_of(left), profile_of(right))
+    result = algo.compare(name_profile("pair-1", kind, name1), name_profile("pair-2", kind, name2))
     return PairScore(result.score, result.score >= algo.threshold, result.explanations)
 
 

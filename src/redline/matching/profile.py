@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from redline import schema as ftm
 from redline.countries import country_code
-from redline.entities import Entity
+from redline.entities import Entity, clean_value
 from redline.names.analysis import NameForm, analyse
 
 #: Properties that hold names, with how much a match on them counts.
@@ -86,6 +86,25 @@ def _gender(values: list[str]) -> str | None:
         if low in ("female", "f", "woman"):
             return "female"
     return None
+
+
+def name_profile(id: str, schema: str, name: str) -> Profile:
+    """What :func:`profile_of` makes of an entity of a party ``schema`` with the one name
+    ``name`` and nothing else, without building that entity: pair scoring makes two
+    profiles per pair, and the entity's property loops cost as much as a comparison."""
+    value = clean_value(name)
+    forms = analyse(value, schema) if value is not None else ()
+    return Profile(
+        id=id,
+        schema=schema,
+        caption=value or id,
+        datasets=(),
+        names=(NameEntry(value, "name", forms),) if value is not None and forms else (),
+        birth_dates=(),
+        countries=frozenset(),
+        gender=None,
+        identifiers=frozenset(),
+    )
 
 
 def profile_of(entity: Entity) -> Profile:
