@@ -35,6 +35,7 @@ from redline.names.units import (
     BARE_LEN,
     CONCEPT,
     FIRST,
+    HANGUL,
     LENGTH,
     MULTI,
     NATIVE,
@@ -244,7 +245,7 @@ def _special(q: UnitTable, c: UnitTable, base: FloatArray) -> FloatArray:
         value = np.where(same_concept, np.maximum(value, SAME_CONCEPT), value)
     alts = np.logical_or.outer(q.has(ALTS), c.has(ALTS))
     abjad = np.logical_or.outer(q.has(ABJAD), c.has(ABJAD))
-    cross = np.not_equal.outer(q.has(NATIVE), c.has(NATIVE))
+    cross = _cross(q, c)
     if alts.any() or cross.any():
         by_reading, across = _readings(q, c)
         if alts.any():
@@ -263,8 +264,22 @@ def _special(q: UnitTable, c: UnitTable, base: FloatArray) -> FloatArray:
     return value
 
 
+def _cross(q: UnitTable, c: UnitTable) -> BoolArray:
+    """Pairs that meet by the lenient cross-script rule: a Latin word and one of another
+    script, unless that is a Hangul word (its exact readings decide)."""
+    out: BoolArray = np.not_equal.outer(q.has(NATIVE), c.has(NATIVE))
+    out &= np.logical_and.outer(~q.has(HANGUL), ~c.has(HANGUL))
+    return out
+
+
+def _initial(table: UnitTable) -> BoolArray:
+    """Per unit, whether it is an initial: one letter, and not a Hangul syllable."""
+    out: BoolArray = (table.ints[:, TEXT_LEN] == 1) & ~table.has(HANGUL)
+    return out
+
+
 def _single(q: UnitTable, c: UnitTable) -> BoolArray:
-    out: BoolArray = np.logical_or.outer(q.ints[:, TEXT_LEN] == 1, c.ints[:, TEXT_LEN] == 1)
+    out: BoolArray = np.logical_or.outer(_initial(q), _initial(c))
     return out
 
 
@@ -273,7 +288,7 @@ def _initials(q: UnitTable, c: UnitTable, base: FloatArray) -> FloatArray:
     an initial and a word it does not begin, are different."""
     begins = np.equal.outer(q.ints[:, FIRST], c.ints[:, FIRST])
     begins &= np.logical_and.outer(~q.has(MULTI), ~c.has(MULTI))
-    both_single = np.logical_and.outer(q.ints[:, TEXT_LEN] == 1, c.ints[:, TEXT_LEN] == 1)
+    both_single = np.logical_and.outer(_initial(q), _initial(c))
     out: FloatArray = np.where(begins, np.maximum(base, INITIAL), np.where(both_single, base, 0.0))
     return out
 
@@ -366,18 +381,21 @@ def pair_similarity_cells(
 def _special_cell(qu: Unit, cu: Unit, value: float) -> float:
     if qu.number is not None or cu.number is not None:
         return 1.0 if qu.number == cu.number else 0.0
-    if len(qu.text) == 1 or len(cu.text) == 1:
-        short, long_ = (qu.text, cu.text) if len(qu.text) == 1 else (cu.text, qu.text)
-        if long_.startswith(short) and not qu.multi and not cu.multi:
+    q_initial = len(qu.text) == 1 and not qu.hangul
+    c_initial = len(cu.text) == 1 and not cu.hangul
+    if q_initial or c_initial:
+        short, long_ = (qu.text, cu.text) if q_initial else (cu.text, qu.text)
+        if long_[:1] == short[:1] and not qu.multi and not cu.multi:
             return max(value, INITIAL)
-        return value if len(long_) == 1 else 0.0
+        return value if q_initial and c_initial else 0.0
     if qu.concept is not None and qu.concept == cu.concept:
         value = max(value, SAME_CONCEPT)
-    if qu.alts or cu.alts or qu.native != cu.native:
+    cross = qu.native != cu.native and not qu.hangul and not cu.hangul
+    if qu.alts or cu.alts or cross:
         by_reading, across = _reading_cell(qu, cu)
         if qu.alts or cu.alts:
             value = max(value, by_reading)
-        if qu.native != cu.native:
+        if cross:
             value = max(value, across)
     if qu.abjad or cu.abjad:
         value = max(value, skeleton_similarity(qu.skel, cu.skel))

@@ -31,6 +31,7 @@ ORG_SCHEMATA = frozenset({"Organization", "Company", "PublicBody", "LegalEntity"
 #: Schemata whose names are craft (vessel prefixes apply).
 CRAFT_SCHEMATA = frozenset({"Vessel", "Airplane", "Vehicle"})
 _LATIN = frozenset({"Latin"})
+_HANGUL = frozenset({"Hangul"})
 _CJK_ORDINAL = re.compile(r"第[〇零一二三四五六七八九十百千两兩0-9０-９]+(?:号|號)?")
 #: Honorifics and titles that say nothing about who a person is.
 HONORIFICS = frozenset(
@@ -50,7 +51,9 @@ class Token:
     """One word of a name in comparable form.
 
     ``text`` is the primary Latin reading (spaces removed), ``alts`` other readings,
-    ``key``/``skel`` the phonetic key and consonant skeleton of ``text``.
+    ``key``/``skel`` the phonetic key and consonant skeleton of ``text``. ``native``:
+    written in a script other than Latin; ``hangul``: written in Hangul, whose readings
+    are exact romanisations (see :class:`redline.names.units.Unit`).
     """
 
     text: str
@@ -62,6 +65,7 @@ class Token:
     concept: str | None
     generic: bool
     native: bool = False
+    hangul: bool = False
 
     @property
     def weight(self) -> float:
@@ -216,6 +220,7 @@ def _tokens(raw: str, folded: str, kind: str, trailing: bool) -> tuple[Token, ..
         generic = vocab.is_generic(folded)
     readings = translit.latinize(raw)
     abjad = translit.is_abjad(raw)
+    scripts = translit.scripts(raw)
     words: list[str] = []
     for reading in readings:
         word = reading.replace(" ", "")
@@ -237,6 +242,7 @@ def _tokens(raw: str, folded: str, kind: str, trailing: bool) -> tuple[Token, ..
             number=None,
             concept=concept,
             generic=generic,
-            native=not translit.scripts(raw) <= _LATIN,
+            native=not scripts <= _LATIN,
+            hangul=scripts == _HANGUL,
         ),
     )

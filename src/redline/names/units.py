@@ -35,7 +35,15 @@ StrArray = npt.NDArray[np.object_]
 class Unit:
     """A token, or a run of two or three adjacent tokens joined, as the scorer aligns
     them: "Wirra long" must meet "Wirralong" and a Burmese or Korean name written as one
-    word must meet its romanisation written as three."""
+    word must meet its romanisation written as three.
+
+    ``native``: written in another script than Latin; such a word meets a Latin one by
+    the lenient cross-script rule too (vowels count half), since its romanisation is a
+    guess at sounds. ``hangul``: a single Hangul word. Hangul writes every sound, and its
+    readings (Revised, McCune-Reischauer and the usual name spellings) are exact, so it
+    meets Latin words by those readings alone; and one syllable (이, read "i") is a
+    whole word, never an initial. A joined run has no readings of its own and keeps
+    the lenient rule."""
 
     start: int
     end: int
@@ -51,6 +59,7 @@ class Unit:
     multi: bool
     special: bool
     native: bool
+    hangul: bool = False
 
 
 def _bare_skeleton(text: str, abjad: bool) -> str:
@@ -84,6 +93,7 @@ def make_units(tokens: tuple[Token, ...]) -> tuple[Unit, ...]:
             or t.native
             or len(t.text) == 1,
             t.native,
+            t.hangul,
         )
         for i, t in enumerate(tokens)
     ]
@@ -124,7 +134,7 @@ def _stable_id(value: str | None) -> int:
 # Columns of UnitTable.ints
 NUMBER, CONCEPT, FIRST, LENGTH, TEXT_LEN, START, END, SKEL_LEN, BARE_LEN = range(9)
 # Columns of UnitTable.flags
-SPECIAL, MULTI, ABJAD, NATIVE, ALTS, BARE = range(6)
+SPECIAL, MULTI, ABJAD, NATIVE, ALTS, BARE, HANGUL = range(7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,11 +199,19 @@ class UnitTable:
         ).reshape(len(units), 9)
         flags = np.array(
             [
-                (u.special, u.multi, u.abjad, u.native, bool(u.alts), bool(u.bare_skel))
+                (
+                    u.special,
+                    u.multi,
+                    u.abjad,
+                    u.native,
+                    bool(u.alts),
+                    bool(u.bare_skel),
+                    u.hangul,
+                )
                 for u in units
             ],
             dtype=np.bool_,
-        ).reshape(len(units), 6)
+        ).reshape(len(units), 7)
         readings = [(u.text, *u.alts) for u in units]
         reading_keys = [phonetic_key(x) for r in readings for x in r]
         reading_skels = [skeleton(x) for r in readings for x in r]
@@ -412,7 +430,7 @@ def _object_array(values: Sequence[str]) -> StrArray:
 _NO_STRINGS = _object_array([])
 _EMPTY = UnitTable(
     ints=np.zeros((0, 9), dtype=np.int64),
-    flags=np.zeros((0, 6), dtype=np.bool_),
+    flags=np.zeros((0, 7), dtype=np.bool_),
     keys=_object_array([]),
     vowels=_object_array([]),
     skels=_object_array([]),
