@@ -42,6 +42,8 @@ MATCHES = [
     ("Person", "성훈 김", "KIM, Song Hun", "Korean given name, North Korean spelling"),
     ("Person", "ABDUL RAHMAN YASIN", "عبد الرحمن ياسين", "Abd al-X: Latin joins the article"),
     ("Person", "Abdel Salam Hamid", "عبد السلام حامد", "Abd al-X spelt Abdel"),
+    ("Person", "Fazl Mohammad Mazloom", "فضل محمد مظلوم", "ض as z (Persian, Urdu, Turkish)"),
+    ("Person", "Abdelhalim Hafed", "عبد الحليم حافظ", "ظ as d (Maghreb spelling)"),
     ("Vessel", "MV Solenne Harbour", "Solenne Harbour", "vessel prefix"),
     ("Vessel", "第三海王丸", "第3號海王丸", "kanji and digit ordinal"),
     ("Company", "ရွှေမြင့် လက်ဖက်ခြောက် ကုမ္ပဏီလီမိတက်", "Shwe Myint Tea Co., Ltd.", "Burmese trade"),

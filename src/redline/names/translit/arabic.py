@@ -30,8 +30,8 @@ _AR_FA = {"ق": "gh", "ذ": "z", "ض": "z", "ظ": "z", "ث": "s", "ص": "s", "و
 _HARAKAT = {"\u064e": "a", "\u0650": "i", "\u064f": "u", "\u0670": "a", "\u064b": "",
             "\u064c": "", "\u064d": "", "\u0652": ""}  # fmt: skip
 _AR_LONG = set("اآىوي")
-_AR_LOAN = {"ج": "g", "ق": "g", "غ": "g", "ث": "s", "ذ": "z", "ظ": "z"}
-_AR_FRENCH = {"ش": "ch", "ج": "dj", "و": "ou", "ۆ": "ou"}
+_AR_LOAN = {"ج": "g", "ق": "g", "غ": "g", "ث": "s", "ذ": "z", "ظ": "z", "ض": "z"}
+_AR_FRENCH = {"ش": "ch", "ج": "dj", "و": "ou", "ۆ": "ou", "ظ": "d"}
 _IYY = re.compile(r"iyy\b")
 _AR_SKIP = set("\u0640\u0653\u0654\u0655\u0656\u0657\u0658\u06e1\u06ed")
 #: Name words whose usual Latin spellings the letters do not give. عبد opens the
@@ -115,11 +115,11 @@ def _loan_readings(letters: list[list[str]], voc: list[str]) -> tuple[str, str]:
     family names usually drop it: الشريف Cherif, الجنزوري Ganzouri):
 
     * how Arabic writes foreign names and how Egypt, the Levant and Turkey say Arabic
-      ones: ج ق غ as g (جورجيت Georget, نجم Negm, القيوم Gayoom, غاو Gao), ث ذ ظ as s/z
-      (عثمان Osman, هيذر Heather), a final ه as e (كلوزه Klose), and a vowel between two
-      like consonants (إرونن Eronen);
-    * the French spelling of the Maghreb: ش ch, ج dj, و ou (بوشماوي Bouchamaoui,
-      البشراوي Bachraoui).
+      ones: ج ق غ as g (جورجيت Georget, نجم Negm, القيوم Gayoom, غاو Gao), ث ذ ظ ض as
+      s/z (عثمان Osman, هيذر Heather, رمضان Ramazan, فضل Fazl), a final ه as e (كلوزه
+      Klose), and a vowel between two like consonants (إرونن Eronen);
+    * the French spelling of the Maghreb: ش ch, ج dj, و ou, ظ d (بوشماوي Bouchamaoui,
+      البشراوي Bachraoui, حافظ Hafed).
     """
     start = 2 if len(letters) > 3 and letters[0][0] in "اٱ" and letters[1][0] == "ل" else 0
     loan: list[str] = []
