@@ -48,6 +48,11 @@ from redline.names.translit import latinize
         ("نجم", "ngm"),
         ("بوشماوي", "bouchmaoui"),
         ("العرفاوي", "arfaoui"),
+        ("رمضان", "rmzan"),
+        ("حافظ", "hafd"),
+        # Latin Abd al-X: the article joined to Abd, which also reads alone
+        ("Abdul", "abd"),
+        ("ABDUR", "abd"),
         # Hebrew: geresh g, German/Slavic j, the a of alef, a vowel between like letters
         ("ג'ובאני", "govani"),
         ("ז'ראר", "grar"),

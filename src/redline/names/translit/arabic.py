@@ -34,10 +34,6 @@ _AR_LOAN = {"ج": "g", "ق": "g", "غ": "g", "ث": "s", "ذ": "z", "ظ": "z", "�
 _AR_FRENCH = {"ش": "ch", "ج": "dj", "و": "ou", "ۆ": "ou", "ظ": "d"}
 _IYY = re.compile(r"iyy\b")
 _AR_SKIP = set("\u0640\u0653\u0654\u0655\u0656\u0657\u0658\u06e1\u06ed")
-#: Name words whose usual Latin spellings the letters do not give. عبد opens the
-#: Abd al-X names, and Latin joins the article to it: عبد الرحمن is "Abdul Rahman" or
-#: "Abdel Rahman", while Arabic writes the article on the next word.
-_AR_NAME_WORDS = {"عبد": ("abdul", "abdel")}
 
 
 def read_arabic(run: str, ctx: str) -> Readings:
@@ -107,7 +103,7 @@ def read_arabic(run: str, ctx: str) -> Readings:
     extra = () if fa else _loan_readings(letters, voc)
     if vowelled:
         return distinct(_IYY.sub("i", "".join(marked)), r1, r2, *extra)
-    return distinct(r1, r2, *_AR_NAME_WORDS.get(run, ()), *extra)
+    return distinct(r1, r2, *extra)
 
 
 def _loan_readings(letters: list[list[str]], voc: list[str]) -> tuple[str, str]:

@@ -12,7 +12,16 @@ from anyascii import anyascii
 
 from redline.names.translit.common import Readings, alts
 
-__all__ = ["read_latin"]
+__all__ = ["NAME_WORDS", "read_latin"]
+
+#: Latin name words that join two words of the original: Abd al-X names are written
+#: "Abdul Rahman", "Abdel Rahman", "Abdur Rehman" (the article, assimilated, joined to
+#: Abd), where Arabic writes عبد الرحمن and other Latin spellings "Abd al-Rahman". The
+#: word also reads as Abd alone, which meets عبد and "Abd" (the article's word meets
+#: the name after it either way: al-Rahman / الرحمن / Rahman).
+NAME_WORDS = {
+    word: ("abd",) for word in ("abdul", "abdel", "abdal", "abdol", "abdoul", "abdur", "abdus")
+}
 
 _LATIN_SPECIAL = {
     "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ı": "i", "þ": "th",

@@ -27,7 +27,7 @@ from redline.names.translit.han import read_han, read_kana
 from redline.names.translit.hangul import read_hangul
 from redline.names.translit.hebrew import read_hebrew
 from redline.names.translit.indic import read_devanagari, read_indic
-from redline.names.translit.latin import read_latin
+from redline.names.translit.latin import NAME_WORDS, read_latin
 from redline.names.translit.myanmar import read_myanmar
 from redline.names.translit.scriptdetect import script_of
 from redline.names.translit.thai import read_thai
@@ -114,7 +114,8 @@ def latinize(text: str) -> list[str]:
     (o'brien -> obrien), other punctuation splits (al-qaida -> al qaida). Never raises.
     """
     if text.isascii():
-        return [_ascii(text)]
+        reading = _ascii(text)
+        return [reading, *NAME_WORDS.get(reading, ())]
     return list(_latinize(text))
 
 
