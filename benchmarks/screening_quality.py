@@ -422,7 +422,9 @@ def retrieval(screener: Screener, entities: list[Entity], n: int) -> dict[str, A
     pool = [q for q in variant_queries(entities) if q[0] != "exact"]
     chosen = sample(pool, n, f"{SEED}:retrieval")
     algo = screener.algorithm
-    profiles = screener.index.profiles
+    # A saved index keeps its profiles' names unanalysed until a match needs them: brute
+    # force must see them analysed, or it finds nothing when --home reuses an index.
+    profiles = [screener.index.profile(i) for i in range(len(screener.index.profiles))]
     expected = returned = queries_with_hits = over_limit = 0
     missed: list[dict[str, Any]] = []
     brute_seconds = indexed_seconds = 0.0
