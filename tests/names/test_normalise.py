@@ -50,6 +50,8 @@ def test_a_hebrew_geresh_stays_in_its_word() -> None:
         ("shamji", "shamjee"),
         ("khotintsev", "hotincev"),
         ("quds", "kuds"),
+        ("ohno", "ono"),
+        ("itoh", "ito"),
     ],
 )
 def test_spelling_variants_share_a_phonetic_key(a: str, b: str) -> None:
@@ -72,6 +74,7 @@ def test_vowel_less_spellings_share_a_skeleton(latin: str, abjad: str) -> None:
 
 def test_different_names_keep_different_keys() -> None:
     assert phonetic_key("lixing") != phonetic_key("lixin")
+    assert phonetic_key("ohio") != phonetic_key("oio")  # an h before a vowel is sounded
     assert skeleton("abdollah") != skeleton("mehrabi")
 
 

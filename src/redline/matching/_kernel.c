@@ -19,7 +19,7 @@
 
 /* Columns of UnitTable.ints and UnitTable.flags (redline/names/units.py). */
 enum { NUMBER, CONCEPT, FIRST, LENGTH, TEXT_LEN, START, END, SKEL_LEN, BARE_LEN, N_INTS };
-enum { SPECIAL, MULTI, ABJAD, NATIVE, ALTS, BARE, HANGUL, N_FLAGS };
+enum { SPECIAL, MULTI, ABJAD, NATIVE, ALTS, BARE, SYLLABIC, N_FLAGS };
 
 /* Constants of redline/matching/similarity.py, passed in by the caller. */
 typedef struct {
@@ -274,9 +274,9 @@ static double cell(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ss
         double value = qi[NUMBER] == ci[NUMBER] ? 1.0 : 0.0;
         return value >= r->min_pair ? value : 0.0;
     }
-    /* An initial is one letter, never a Hangul syllable (이, read "i", is a word). */
-    int q_initial = qi[TEXT_LEN] == 1 && !qf[HANGUL];
-    int c_initial = ci[TEXT_LEN] == 1 && !cf[HANGUL];
+    /* An initial is one letter, never a Hangul or Han syllable (이, read "i", is a word). */
+    int q_initial = qi[TEXT_LEN] == 1 && !qf[SYLLABIC];
+    int c_initial = ci[TEXT_LEN] == 1 && !cf[SYLLABIC];
     int single = special && (q_initial || c_initial);
     int begins = single && qi[FIRST] == ci[FIRST] && !qf[MULTI] && !cf[MULTI];
     int both_single = single && q_initial && c_initial;
@@ -303,8 +303,8 @@ static double cell(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ss
         if (qi[CONCEPT] >= 0 && qi[CONCEPT] == ci[CONCEPT]) value = dmax(value, r->same_concept);
         int alts = qf[ALTS] || cf[ALTS];
         int abjad = qf[ABJAD] || cf[ABJAD];
-        /* A Hangul word meets Latin ones by its exact readings alone. */
-        int cross = qf[NATIVE] != cf[NATIVE] && !qf[HANGUL] && !cf[HANGUL];
+        /* A Hangul or Han word meets Latin ones by its exact readings alone. */
+        int cross = qf[NATIVE] != cf[NATIVE] && !qf[SYLLABIC] && !cf[SYLLABIC];
         if (alts || cross) {
             double by_reading, across;
             readings(r, q, qp, i, c, j, abjad, alts, cross, &by_reading, &across);

@@ -35,13 +35,13 @@ from redline.names.units import (
     BARE_LEN,
     CONCEPT,
     FIRST,
-    HANGUL,
     LENGTH,
     MULTI,
     NATIVE,
     NUMBER,
     SKEL_LEN,
     SPECIAL,
+    SYLLABIC,
     TEXT_LEN,
     BoolArray,
     FloatArray,
@@ -266,15 +266,15 @@ def _special(q: UnitTable, c: UnitTable, base: FloatArray) -> FloatArray:
 
 def _cross(q: UnitTable, c: UnitTable) -> BoolArray:
     """Pairs that meet by the lenient cross-script rule: a Latin word and one of another
-    script, unless that is a Hangul word (its exact readings decide)."""
+    script, unless that is a Hangul or Han word (its exact readings decide)."""
     out: BoolArray = np.not_equal.outer(q.has(NATIVE), c.has(NATIVE))
-    out &= np.logical_and.outer(~q.has(HANGUL), ~c.has(HANGUL))
+    out &= np.logical_and.outer(~q.has(SYLLABIC), ~c.has(SYLLABIC))
     return out
 
 
 def _initial(table: UnitTable) -> BoolArray:
-    """Per unit, whether it is an initial: one letter, and not a Hangul syllable."""
-    out: BoolArray = (table.ints[:, TEXT_LEN] == 1) & ~table.has(HANGUL)
+    """Per unit, whether it is an initial: one letter, and not a Hangul or Han syllable."""
+    out: BoolArray = (table.ints[:, TEXT_LEN] == 1) & ~table.has(SYLLABIC)
     return out
 
 
@@ -381,8 +381,8 @@ def pair_similarity_cells(
 def _special_cell(qu: Unit, cu: Unit, value: float) -> float:
     if qu.number is not None or cu.number is not None:
         return 1.0 if qu.number == cu.number else 0.0
-    q_initial = len(qu.text) == 1 and not qu.hangul
-    c_initial = len(cu.text) == 1 and not cu.hangul
+    q_initial = len(qu.text) == 1 and not qu.syllabic
+    c_initial = len(cu.text) == 1 and not cu.syllabic
     if q_initial or c_initial:
         short, long_ = (qu.text, cu.text) if q_initial else (cu.text, qu.text)
         if long_[:1] == short[:1] and not qu.multi and not cu.multi:
@@ -390,7 +390,7 @@ def _special_cell(qu: Unit, cu: Unit, value: float) -> float:
         return value if q_initial and c_initial else 0.0
     if qu.concept is not None and qu.concept == cu.concept:
         value = max(value, SAME_CONCEPT)
-    cross = qu.native != cu.native and not qu.hangul and not cu.hangul
+    cross = qu.native != cu.native and not qu.syllabic and not cu.syllabic
     if qu.alts or cu.alts or cross:
         by_reading, across = _reading_cell(qu, cu)
         if qu.alts or cu.alts:

@@ -31,7 +31,10 @@ ORG_SCHEMATA = frozenset({"Organization", "Company", "PublicBody", "LegalEntity"
 #: Schemata whose names are craft (vessel prefixes apply).
 CRAFT_SCHEMATA = frozenset({"Vessel", "Airplane", "Vehicle"})
 _LATIN = frozenset({"Latin"})
-_HANGUL = frozenset({"Hangul"})
+#: Scripts whose characters are syllables with exact romanisations (pinyin, Revised
+#: and McCune-Reischauer, the Korean and Japanese readings of the tables): Kana is left
+#: out, since katakana spell foreign names by ear.
+_SYLLABIC = (frozenset({"Hangul"}), frozenset({"Han"}))
 _CJK_ORDINAL = re.compile(r"第[〇零一二三四五六七八九十百千两兩0-9０-９]+(?:号|號)?")
 #: Honorifics and titles that say nothing about who a person is.
 HONORIFICS = frozenset(
@@ -52,8 +55,8 @@ class Token:
 
     ``text`` is the primary Latin reading (spaces removed), ``alts`` other readings,
     ``key``/``skel`` the phonetic key and consonant skeleton of ``text``. ``native``:
-    written in a script other than Latin; ``hangul``: written in Hangul, whose readings
-    are exact romanisations (see :class:`redline.names.units.Unit`).
+    written in a script other than Latin; ``syllabic``: written in Hangul or Han, whose
+    readings are exact romanisations (see :class:`redline.names.units.Unit`).
     """
 
     text: str
@@ -65,7 +68,7 @@ class Token:
     concept: str | None
     generic: bool
     native: bool = False
-    hangul: bool = False
+    syllabic: bool = False
 
     @property
     def weight(self) -> float:
@@ -229,6 +232,14 @@ def _tokens(raw: str, folded: str, kind: str, trailing: bool) -> tuple[Token, ..
     if not words:
         return ()
     primary = words[0]
+    syllabic = scripts in _SYLLABIC
+    if syllabic:
+        # Keyed syllable by syllable, as a name written in separate syllables in Latin
+        # is keyed word by word: 习近平 (xi jin ping) meets "Xi Jinping" with its j kept.
+        spaced = next(r for r in readings if r.replace(" ", "") == primary)
+        key = "".join(phonetic_key(part) for part in spaced.split())
+    else:
+        key = phonetic_key(primary)
     if kind != "Person" and concept is None:
         concept = vocab.concept(primary)
         generic = generic or vocab.is_generic(primary)
@@ -236,13 +247,13 @@ def _tokens(raw: str, folded: str, kind: str, trailing: bool) -> tuple[Token, ..
         Token(
             text=primary,
             alts=tuple(words[1:4]),
-            key=phonetic_key(primary),
+            key=key,
             skel=skeleton(primary),
             abjad=abjad,
             number=None,
             concept=concept,
             generic=generic,
             native=not scripts <= _LATIN,
-            hangul=scripts == _HANGUL,
+            syllabic=syllabic,
         ),
     )

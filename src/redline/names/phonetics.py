@@ -4,7 +4,8 @@ Two keys, for two jobs:
 
 * :func:`phonetic_key` folds the spelling variants that transliteration and
   romanisation produce between Latin spellings of one name (kh/h, zh/j, ph/f, w/v,
-  y/i, ee/i, doubled letters, c/k/s, x/ks, gh/q/k, ts/tz/z/s). Two spellings with one key
+  y/i, ee/i, oh/o before a consonant, doubled letters, c/k/s, x/ks, gh/q/k, ts/tz/z/s).
+  Two spellings with one key
   are the same name written by two clerks: Zavyalov/Zavjalov, Kharitonov/Haritonov,
   Levitsky/Levitskiy, Shabbir/Shabir.
 * :func:`skeleton` keeps only consonant classes (vowels, h, w, y dropped; b/p/f/v,
@@ -43,6 +44,9 @@ _KEY_RULES: tuple[tuple[str, str], ...] = (
 # j between letters is the y-glide of Slavic spellings (Zavjalov = Zavyalov); at the
 # start of a word it is a consonant of its own (Jinqiao is not Yinqiao).
 _INNER_J = re.compile(r"(?<=[a-z])j")
+# An h after o and before a consonant or at the end lengthens the o: Japanese passports
+# write Ōno and Itō as Ohno and Itoh, and English and German spell John, Kohl this way.
+_LONG_OH = re.compile(r"(?<!o)oh(?![aeiouy])")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _HARD_C = re.compile(r"c(?!h)")
 _DOUBLES = re.compile(r"(.)\1+")
@@ -55,6 +59,8 @@ def phonetic_key(token: str) -> str:
     text = _NON_ALNUM.sub("", token.lower())
     if not text or text.isdigit():
         return text
+    if "oh" in text:
+        text = _LONG_OH.sub("o", text)
     text = _SOFT_C.sub("s", text)
     text = _HARD_C.sub("k", text)
     for old, new in _KEY_RULES:

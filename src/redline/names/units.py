@@ -39,11 +39,13 @@ class Unit:
 
     ``native``: written in another script than Latin; such a word meets a Latin one by
     the lenient cross-script rule too (vowels count half), since its romanisation is a
-    guess at sounds. ``hangul``: a single Hangul word. Hangul writes every sound, and its
-    readings (Revised, McCune-Reischauer and the usual name spellings) are exact, so it
-    meets Latin words by those readings alone; and one syllable (이, read "i") is a
-    whole word, never an initial. A joined run has no readings of its own and keeps
-    the lenient rule."""
+    guess at sounds. ``syllabic``: a single Hangul or Han word. Every character is a
+    syllable, and its readings (pinyin; Revised, McCune-Reischauer and the usual Korean
+    name spellings; the Japanese and Korean readings of the tables) are exact, so it
+    meets Latin words by those readings alone: the lenient rule let 성훈 (seonghun) meet
+    "Jong Un" and 志忠 meet "Junzheng" through their consonants. One syllable read as
+    one letter (이 "i", 阿 "a") is a whole word, never an initial. A joined run has no
+    readings of its own and keeps the lenient rule."""
 
     start: int
     end: int
@@ -59,7 +61,7 @@ class Unit:
     multi: bool
     special: bool
     native: bool
-    hangul: bool = False
+    syllabic: bool = False
 
 
 def _bare_skeleton(text: str, abjad: bool) -> str:
@@ -93,7 +95,7 @@ def make_units(tokens: tuple[Token, ...]) -> tuple[Unit, ...]:
             or t.native
             or len(t.text) == 1,
             t.native,
-            t.hangul,
+            t.syllabic,
         )
         for i, t in enumerate(tokens)
     ]
@@ -134,7 +136,7 @@ def _stable_id(value: str | None) -> int:
 # Columns of UnitTable.ints
 NUMBER, CONCEPT, FIRST, LENGTH, TEXT_LEN, START, END, SKEL_LEN, BARE_LEN = range(9)
 # Columns of UnitTable.flags
-SPECIAL, MULTI, ABJAD, NATIVE, ALTS, BARE, HANGUL = range(7)
+SPECIAL, MULTI, ABJAD, NATIVE, ALTS, BARE, SYLLABIC = range(7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +208,7 @@ class UnitTable:
                     u.native,
                     bool(u.alts),
                     bool(u.bare_skel),
-                    u.hangul,
+                    u.syllabic,
                 )
                 for u in units
             ],
