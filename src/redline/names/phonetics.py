@@ -4,10 +4,9 @@ Two keys, for two jobs:
 
 * :func:`phonetic_key` folds the spelling variants that transliteration and
   romanisation produce between Latin spellings of one name (kh/h, zh/j, ph/f, w/v,
-  y/i, ee/i, oh/o before a consonant, doubled letters, c/k/s, x/ks, gh/q/k, ts/tz/z/s).
-  Two spellings with one key
-  are the same name written by two clerks: Zavyalov/Zavjalov, Kharitonov/Haritonov,
-  Levitsky/Levitskiy, Shabbir/Shabir.
+  y/i, ee/i, oh/o before a consonant, doubled letters, c/k/s, x/ks, gh/q/k,
+  ts/tz/z/s). Two spellings with one key are the same name written by two clerks:
+  Zavyalov/Zavjalov, Kharitonov/Haritonov, Levitsky/Levitskiy, Shabbir/Shabir.
 * :func:`skeleton` keeps only consonant classes (vowels, h, w, y dropped; b/p/f/v,
   k/q/g/c/ch/kh, s/z/sh/ts, d/dh, t/th merged). Arabic, Persian and Hebrew are written
   without short vowels, so "qasm dmawndyan" (قاسم دماوندیان) and "Ghassem Damavandian"
@@ -44,8 +43,9 @@ _KEY_RULES: tuple[tuple[str, str], ...] = (
 # j between letters is the y-glide of Slavic spellings (Zavjalov = Zavyalov); at the
 # start of a word it is a consonant of its own (Jinqiao is not Yinqiao).
 _INNER_J = re.compile(r"(?<=[a-z])j")
-# An h after o and before a consonant or at the end lengthens the o: Japanese passports
-# write Ōno and Itō as Ohno and Itoh, and English and German spell John, Kohl this way.
+# An h after a single o and before a consonant or at the end lengthens the o: Japanese
+# passports write Ōno and Itō as Ohno and Itoh, and English and German spell John, Kohl
+# this way. After oo (Nooh) the h is a consonant of its own.
 _LONG_OH = re.compile(r"(?<!o)oh(?![aeiouy])")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _HARD_C = re.compile(r"c(?!h)")
