@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Update, bindparam, func, insert, select, update
 
 from redline.entities import Entity
 from redline.errors import NotFoundError, StoreError
@@ -237,24 +237,24 @@ def start_run(
     return int(key[0])
 
 
-def finish_run(conn: Connection, run_id: int, status: str, counts: dict[str, Any]) -> None:
-    """Record a run's end and its counts."""
-    conn.execute(
+def _finish(run_id: int, status: str, counts: dict[str, Any]) -> Update:
+    return (
         update(t.screening_runs)
         .where(t.screening_runs.c.id == run_id)
         .values(status=status, finished_at=now_iso(), counts=json.dumps(counts, sort_keys=True))
     )
 
 
+def finish_run(conn: Connection, run_id: int, status: str, counts: dict[str, Any]) -> None:
+    """Record a run's end and its counts."""
+    conn.execute(_finish(run_id, status, counts))
+
+
 def finish_if_running(conn: Connection, run_id: int, status: str, counts: dict[str, Any]) -> bool:
     """:func:`finish_run` unless another process has finished the run meanwhile; whether
     this call did."""
-    result = conn.execute(
-        update(t.screening_runs)
-        .where(t.screening_runs.c.id == run_id, t.screening_runs.c.status == "running")
-        .values(status=status, finished_at=now_iso(), counts=json.dumps(counts, sort_keys=True))
-    )
-    return bool(result.rowcount)
+    query = _finish(run_id, status, counts).where(t.screening_runs.c.status == "running")
+    return bool(conn.execute(query).rowcount)
 
 
 def running_runs(store: Store) -> list[RunInfo]:
