@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -211,3 +212,28 @@ def test_cli_verify_and_export(tmp_path: Path) -> None:
     assert "does not verify at record 1" in bad.stderr and "Traceback" not in bad.stderr
     as_json = run(home, "audit", "verify", "--json")
     assert as_json.returncode == 1 and json.loads(as_json.stdout)["bad_seq"] == 1
+
+
+def test_concurrent_writers_extend_one_chain(store: Store) -> None:
+    """A server appends from request threads and job threads at once: every record must
+    find its own place (the head is claimed before it is read), never the same seq."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def writer(w: int) -> None:
+        start.wait()
+        for i in range(15):
+            try:
+                with store.engine.begin() as conn:
+                    audit.append(conn, "test.event", {"writer": w, "i": i})
+            except BaseException as exc:  # collected for the assertion
+                errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors[:3]
+    result = audit.verify(store)
+    assert result.ok and result.records == 90 and result.head_seq == 90

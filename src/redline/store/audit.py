@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from redline.store import tables as t
 from redline.store.database import Store
@@ -74,18 +75,41 @@ class AuditRecord:
         )
 
 
+def _claim_head(conn: Connection) -> tuple[int, str]:
+    """Lock the head row, then read it: the (seq, hash) the next record follows.
+
+    The lock comes first because of SQLite: its driver opens a transaction only at the
+    first write, so a head read by a plain SELECT is read outside the transaction, and a
+    writer committing in between hands the same seq to two records. A write (the no-op
+    UPDATE) takes SQLite's write lock, waiting its busy timeout, and on PostgreSQL the
+    row lock; what it returns is then the newest head on both.
+    """
+    claim = (
+        update(t.audit_head)
+        .where(t.audit_head.c.id == 1)
+        .values(seq=t.audit_head.c.seq)
+        .returning(t.audit_head.c.seq, t.audit_head.c.hash)
+    )
+    row = conn.execute(claim).first()
+    if row is None:  # the first record of a store: create the head, once, then claim it
+        dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+        conn.execute(
+            dialect.insert(t.audit_head)
+            .values(id=1, seq=0, hash=GENESIS)
+            .on_conflict_do_nothing(index_elements=["id"])
+        )
+        row = conn.execute(claim).one()
+    return int(row[0]), str(row[1])
+
+
 def append(conn: Connection, kind: str, payload: dict[str, Any]) -> AuditRecord:
     """Add a record to the chain inside the caller's transaction.
 
-    The head row is read ``FOR UPDATE`` (PostgreSQL) and ``seq`` is the primary key, so
-    two writers racing for the same place fail instead of forking the chain.
+    The head is claimed (:func:`_claim_head`) before it is read, so concurrent writers
+    queue for their places instead of forking the chain or colliding on ``seq``.
     """
-    head = conn.execute(
-        select(t.audit_head.c.seq, t.audit_head.c.hash)
-        .where(t.audit_head.c.id == 1)
-        .with_for_update()
-    ).first()
-    seq, prev = (int(head[0]) + 1, str(head[1])) if head is not None else (1, GENESIS)
+    last, prev = _claim_head(conn)
+    seq = last + 1
     time = now_iso()
     # Round-trip so that what is hashed is exactly what a reader will parse back.
     clean = json.loads(canonical(payload))
@@ -96,12 +120,7 @@ def append(conn: Connection, kind: str, payload: dict[str, Any]) -> AuditRecord:
             seq=seq, time=time, kind=kind, payload=text, prev_hash=prev, hash=digest
         )
     )
-    if head is None:
-        conn.execute(insert(t.audit_head).values(id=1, seq=seq, hash=digest))
-    else:
-        conn.execute(
-            update(t.audit_head).where(t.audit_head.c.id == 1).values(seq=seq, hash=digest)
-        )
+    conn.execute(update(t.audit_head).where(t.audit_head.c.id == 1).values(seq=seq, hash=digest))
     return AuditRecord(seq, time, kind, text, prev, digest)
 
 

@@ -69,8 +69,9 @@ class Store:
         except Exception as exc:  # bad URL or missing driver
             raise StoreError(f"cannot open store {url!r}: {exc}") from None
         if self.engine.dialect.name == "sqlite":
-            # autocommit at the driver level; SQLAlchemy issues BEGIN itself so that a
-            # whole load is one transaction.
+            # The driver opens a transaction at the first write of a ``begin()`` block, so
+            # a whole load is one transaction; reads before that write run outside it,
+            # which is why the audit chain claims its head with a write (store/audit.py).
             event.listen(self.engine, "connect", _sqlite_pragmas)
 
     # -- lifecycle ---------------------------------------------------------------------
