@@ -44,6 +44,7 @@ MATCHES = [
     ("Person", "Abdel Salam Hamid", "عبد السلام حامد", "Abd al-X spelt Abdel"),
     ("Person", "Fazl Mohammad Mazloom", "فضل محمد مظلوم", "ض as z (Persian, Urdu, Turkish)"),
     ("Person", "Abdelhalim Hafed", "عبد الحليم حافظ", "ظ as d (Maghreb spelling)"),
+    ("Person", "AMINULLAH AMIN", "امین الله امین", "a word twice: each aligned in its place"),
     ("Person", "习近平", "Xi Jinping", "pinyin as one word against two"),
     ("Person", "伊藤", "Itoh", "Japanese long o spelt oh"),
     ("Vessel", "MV Solenne Harbour", "Solenne Harbour", "vessel prefix"),

@@ -118,11 +118,17 @@ def align(query: NameForm, candidate: NameForm, sim: FloatArray, config: NameCon
     """Pair the words of two names best first, given the similarity of every unit pair."""
     qus, cus = query.units, candidate.units
     rows, cols = np.nonzero(sim >= config.min_pair)
-    order = sorted(
-        zip(rows.tolist(), cols.tolist(), strict=True),
-        key=lambda rc: (sim[rc[0], rc[1]], qus[rc[0]].weight + cus[rc[1]].weight),
-        reverse=True,
-    )
+    q_len, c_len = len(query.tokens), len(candidate.tokens)
+
+    def rank(rc: tuple[int, int]) -> tuple[float, float, float]:
+        # Best similarity first, heavier words first; between equals, the pair whose
+        # words stand at the same place in their names ("AMINULLAH AMIN" gives its
+        # last Amin to the last امین of امین الله امین, leaving the first to the run).
+        qu, cu = qus[rc[0]], cus[rc[1]]
+        drift = abs((qu.start + qu.end) / q_len - (cu.start + cu.end) / c_len)
+        return (sim[rc[0], rc[1]], qu.weight + cu.weight, -drift)
+
+    order = sorted(zip(rows.tolist(), cols.tolist(), strict=True), key=rank, reverse=True)
     q_used = [False] * len(query.tokens)
     c_used = [False] * len(candidate.tokens)
     matched = 0.0
