@@ -133,3 +133,30 @@ def test_cli_import_and_list(tmp_path: Path) -> None:
     dup = run(home, "portfolio", "import", str(FIXTURES / "duplicate_ids.csv"))
     assert dup.returncode == 1 and "duplicate customer id" in dup.stderr
     assert "Traceback" not in dup.stderr
+
+
+def test_concurrent_imports_get_their_own_revisions(store: Store) -> None:
+    """Two clerks importing at once: each import is its own revision, and nothing is
+    lost (the next revision is read inside the import's write lock)."""
+    import threading
+
+    errors: list[BaseException] = []
+    results: list[int] = []
+    start = threading.Barrier(4)
+
+    def clerk(k: int) -> None:
+        start.wait()
+        try:
+            batch = [customer(f"K{k}-{i}", f"Clerk {k} Customer {i}") for i in range(20)]
+            results.append(import_customers(store, rows(batch)).revision)
+        except BaseException as exc:  # collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=clerk, args=(k,)) for k in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors[:2]
+    assert sorted(results) == [1, 2, 3, 4]
+    assert len(list(db.iter_customers(store))) == 80

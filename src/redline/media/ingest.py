@@ -141,7 +141,7 @@ def add_media(
         report.items.append(item)
         if progress is not None:
             progress(item)
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         record = audit_store.append(
             conn,
             AUDIT_KIND,

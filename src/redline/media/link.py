@@ -190,7 +190,7 @@ def link_article(
     mentions = gaz.find(article.text, threshold=threshold, ner=ner)
     sources = {(p.kind, p.id): p.source for p in _parties_of(gaz, mentions)}
     linked_at = now_iso()
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         conn.execute(delete(t.media_mentions).where(t.media_mentions.c.article_id == article_id))
         conn.execute(delete(t.media_linked).where(t.media_linked.c.article_id == article_id))
         if mentions:

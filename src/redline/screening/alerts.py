@@ -354,7 +354,7 @@ def decide(
         raise ConfigError("a decision needs a reason (--reason)")
     if not user.strip():
         raise ConfigError("a decision needs the reviewer's name (--by)")
-    with store.engine.begin() as conn:
+    with store.transaction(serial="alert-decisions") as conn:
         alert = db.get_alert(conn, alert_id)
         if alert.superseded_by is not None:
             raise ConfigError(

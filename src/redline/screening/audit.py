@@ -52,7 +52,7 @@ def record_activation(conn: Connection, snapshot_id: int) -> None:
 def sync_activations(store: Store) -> int:
     """Log active snapshots the log does not show as their source's latest activation
     (a rollback with ``lists activate``, say); returns how many were added."""
-    with store.engine.begin() as conn:
+    with store.transaction(serial="activation") as conn:
         latest: dict[str, int] = {}
         query = (
             select(t.audit_log.c.payload)

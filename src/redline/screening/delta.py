@@ -200,7 +200,7 @@ def close_abandoned_runs(store: Store) -> list[int]:
             if isinstance(pid, int)
             else "abandoned: started by an earlier version that did not record its process"
         )
-        with store.engine.begin() as conn:
+        with store.transaction() as conn:
             if db.finish_if_running(conn, run.id, "failed", {"error": error}):
                 audit_store.append(conn, "run.failed", {"run": run.id, "error": error})
                 closed.append(run.id)
@@ -267,7 +267,7 @@ def rescreen(
         # Who runs it: a run whose process has gone is closed by the next one.
         "runner": {"host": socket.gethostname(), "pid": os.getpid()},
     }
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         run_id = db.start_run(conn, "rescreen", revision, snapshots, params)
         audit_store.append(
             conn,
@@ -280,18 +280,18 @@ def rescreen(
     try:
         _run(store, settings, algo, cutoff, limit, rules, baseline, active, result, progress)
         listed = {s.source: store.entity_versions(s.id) for s in active}
-        with store.engine.begin() as conn:
+        with store.transaction() as conn:
             delisted = mark_delisted(conn, run_id, listed, {s.source: s.id for s in active})
         result.alerts_delisted = len(delisted)
     except BaseException as exc:
-        with store.engine.begin() as conn:
+        with store.transaction() as conn:
             db.finish_run(conn, run_id, "failed", {"error": str(exc) or type(exc).__name__})
             audit_store.append(
                 conn, "run.failed", {"run": run_id, "error": str(exc) or type(exc).__name__}
             )
         raise
     counts = {k: v for k, v in result.to_dict().items() if k not in ("snapshots", "alert_ids")}
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         db.finish_run(conn, run_id, "done", counts)
         audit_store.append(conn, "run.finished", {"run": run_id, **counts})
     return result
@@ -428,5 +428,5 @@ def _raise(store: Store, result: RescreenResult, rules: DiscountRules, hits: lis
     if not hits:
         return
     result.hits += len(hits)
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         result.alerts.add(raise_alerts(conn, result.run_id, hits, rules))

@@ -100,7 +100,7 @@ def import_customers(
     result = ImportResult(origin=origin)
     seen: dict[str, int] = {}
     stamp = now_iso()
-    with store.engine.begin() as conn:
+    with store.transaction(serial="portfolio") as conn:
         known = db.customer_hashes(conn)
         revision = db.max_revision(conn) + 1
         new_rows: list[dict[str, Any]] = []

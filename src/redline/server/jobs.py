@@ -627,5 +627,5 @@ def public_problem(exc: RedlineError, folder: Path, status: int | None = None) -
 
 def record(store: Store, kind: str, payload: dict[str, Any]) -> None:
     """Append one audit record, in its own transaction."""
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         audit_log.append(conn, kind, payload)

@@ -101,7 +101,7 @@ def create_key(store: Store, name: str, role: str, *, created_by: str) -> tuple[
         prefix = secrets.token_hex(4)
         key = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
         try:
-            with store.engine.begin() as conn:
+            with store.transaction() as conn:
                 result = conn.execute(
                     insert(t.api_keys).values(
                         name=name,
@@ -146,7 +146,7 @@ def revoke_key(store: Store, prefix: str, *, revoked_by: str) -> ApiKey:
     """Revoke a key for good. Revoking a revoked key changes nothing and is not logged
     again, so that a retried request is harmless."""
     clean = _clean_prefix(prefix)
-    with store.engine.begin() as conn:
+    with store.transaction(serial="api-keys") as conn:
         row = conn.execute(select(t.api_keys).where(t.api_keys.c.prefix == clean)).first()
         if row is None:
             raise NotFoundError(f"no API key with prefix {prefix!r}")

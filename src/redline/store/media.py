@@ -150,7 +150,7 @@ def add_article(store: Store, article: Article) -> AddedArticle:
     grams = dedupe.shingles(article.text)
     sig = dedupe.signature_of(grams)
     try:
-        with store.engine.begin() as conn:
+        with store.transaction() as conn:
             return _add(conn, article, sig, grams)
     except IntegrityError:
         # Another process stored the same text between our check and our insert.
