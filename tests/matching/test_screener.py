@@ -275,3 +275,31 @@ def test_pruned_best_name_equals_aligning_every_pair(
             candidate = _entity("c", schema, chosen, weakAlias=["the Engineer"])
             profile = profile_of(candidate)
             assert algo.best_name(query, profile) == Algorithm.best_name(algo, query, profile)
+
+
+def _common_name_list() -> list[Entity]:
+    """A hundred and twenty parties called "Ahmad Ali" and one more word, and two more
+    spelt so that retrieval ranks them below all of those (past the first net)."""
+    syllables = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+    fillers = [
+        _entity(f"f-{i}", "Person", [f"Ahmad Ali {syllables[i % 70]}{syllables[(i * 7) % 70]}"])
+        for i in range(120)
+    ]
+    return [
+        *fillers,
+        _entity("p-achmad", "Person", ["Achmad Aly"]),
+        _entity("p-joined", "Person", ["Ahmadali"]),
+    ]
+
+
+def test_a_common_name_casts_a_wider_net(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the lower half of the first candidates still holds matches, more are
+    looked at: the two best matches of "Ahmad Ali" rank 120th and 130th in retrieval."""
+    import redline.matching.screener as screener_module
+
+    screener = Screener.from_entities(_common_name_list())
+    best = [m.entity_id for m in screener.match("Ahmad Ali", limit=3)]
+    assert best[:2] == ["p-joined", "p-achmad"], best
+    monkeypatch.setattr(screener_module, "WIDEN", 1)
+    narrow = [m.entity_id for m in screener.match("Ahmad Ali", limit=3)]
+    assert "p-joined" not in narrow and "p-achmad" not in narrow, "the test would not fail"
