@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from redline import schema as ftm
 from redline.entities import Entity
 from redline.errors import ConfigError, InputError
-from redline.matching.pairs import score_pair, score_pairs_file
+from redline.matching.pairs import pair_schema, score_pair, score_pairs_file
 from redline.matching.profile import name_profile, profile_of
 
 
@@ -31,6 +31,7 @@ def test_scores_a_file_and_keeps_other_columns(tmp_path: Path) -> None:
     summary = score_pairs_file(source, target)
     rows = list(csv.DictReader(target.read_text(encoding="utf-8").splitlines()))
     assert summary.rows == 4
+    assert summary.unknown_schemata == {"Spaceship": 5}, "named with its line, then scored"
     assert list(rows[0]) == ["id", "schema", "name1", "name2", "label", "score", "match"]
     assert [r["match"] for r in rows] == ["true", "false", "true", "true"]
     for row in rows:
@@ -84,3 +85,34 @@ def test_a_bare_name_profile_is_the_profile_of_its_entity(schema: str, name: str
     entity = Entity("pair-1", schema)
     entity.add("name", name)
     assert name_profile("pair-1", schema, name) == profile_of(entity)
+
+
+def test_schema_in_any_case_or_by_synonym() -> None:
+    assert [
+        pair_schema(s) for s in ("person", "VESSEL", "Individual", "ship", "Aircraft", " ")
+    ] == ["Person", "Vessel", "Person", "Vessel", "Airplane", "LegalEntity"]
+    honorific = score_pair("individual", "Mr Ghassem Damavandian", "Ghassem Damavandian")
+    assert (
+        honorific.score
+        == score_pair("Person", "Mr Ghassem Damavandian", "Ghassem Damavandian").score
+    )
+
+
+def test_an_open_quote_is_an_error_not_a_name(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text('schema,name1,name2\nPerson,a,b\nPerson,"never closed\n', encoding="utf-8")
+    with pytest.raises(InputError, match="unexpected end of data"):
+        score_pairs_file(source, tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_cli_warns_of_unknown_schemata(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from redline.cli import app
+
+    source = tmp_path / "in.csv"
+    source.write_text("schema,name1,name2\nPersn,Ali Reza,Ali Reza\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["pairs", "score", str(source), str(tmp_path / "o.csv")])
+    assert result.exit_code == 0, result.output
+    assert "unknown schema 'Persn' (line 2)" in result.output

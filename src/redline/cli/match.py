@@ -13,7 +13,7 @@ from redline.cli.common import console, console_err, print_json, store
 from redline.entities import Entity
 from redline.errors import ConfigError, InputError
 from redline.matching.algorithms import ALGORITHMS, get_algorithm
-from redline.matching.pairs import score_pairs_file
+from redline.matching.pairs import FALLBACK_SCHEMA, score_pairs_file
 from redline.matching.screener import Screener
 from redline.schema import PARTY_SCHEMATA
 
@@ -157,3 +157,9 @@ def pairs_score_cmd(
         f"{summary.rows:,} pairs scored with {summary.algorithm} "
         f"(threshold {summary.threshold:.2f}): {summary.matches:,} match; wrote {target}"
     )
+    if summary.unknown_schemata:
+        where = ", ".join(f"{k!r} (line {n})" for k, n in summary.unknown_schemata.items())
+        console_err.print(
+            f"[yellow]warning:[/yellow] unknown schema {where}: those rows were scored as "
+            f"{FALLBACK_SCHEMA}; use Person, Company, Organization, Vessel or Airplane"
+        )

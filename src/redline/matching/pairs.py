@@ -30,12 +30,31 @@ class PairScore:
     explanations: tuple[Explanation, ...]
 
 
-def pair_schema(schema: str | None) -> str:
-    """A party schema for a pair row: the given one when redline knows it."""
+#: Party schemata by lowercase name, with the words other tools write for them.
+_SCHEMATA = {
+    **{name.lower(): name for name in ftm.PARTY_SCHEMATA},
+    "individual": "Person",
+    "organisation": "Organization",
+    "entity": "LegalEntity",
+    "ship": "Vessel",
+    "aircraft": "Airplane",
+}
+
+
+def known_schema(schema: str | None) -> str | None:
+    """The party schema a pair row names, in any letter case or by a common synonym
+    (Individual, Ship, Aircraft); :data:`FALLBACK_SCHEMA` for a blank one; None for
+    another word."""
     name = (schema or "").strip()
-    if name in ftm.PARTY_SCHEMATA:
-        return name
-    return FALLBACK_SCHEMA
+    if not name:
+        return FALLBACK_SCHEMA
+    return _SCHEMATA.get(name.lower())
+
+
+def pair_schema(schema: str | None) -> str:
+    """The party schema of a pair row: :func:`known_schema`, or
+    :data:`FALLBACK_SCHEMA` for a word redline does not know."""
+    return known_schema(schema) or FALLBACK_SCHEMA
 
 
 def score_pair(
@@ -56,6 +75,9 @@ class PairsSummary:
     matches: int
     algorithm: str
     threshold: float
+    unknown_schemata: dict[str, int]
+    """Schema values redline does not know, each with the first line it is on: those
+    rows were scored as :data:`FALLBACK_SCHEMA`."""
 
 
 def score_pairs_file(source: Path, target: Path, algorithm: str | None = None) -> PairsSummary:
@@ -65,16 +87,21 @@ def score_pairs_file(source: Path, target: Path, algorithm: str | None = None) -
     algo = get_algorithm(algorithm)
     rows = 0
     matches = 0
+    unknown: dict[str, int] = {}
     tmp = target.with_name(target.name + ".part")
     try:
         with tmp.open("w", encoding="utf-8", newline="") as out:
             writer: csv.DictWriter[str] | None = None
-            for _line, row, fields in _read_pairs(source):
+            for line, row, fields in _read_pairs(source):
                 if writer is None:
                     extra = [f for f in ("score", "match") if f not in fields]
                     writer = csv.DictWriter(out, fieldnames=[*fields, *extra])
                     writer.writeheader()
-                pair = score_pair(row.get("schema"), row["name1"], row["name2"], algo.name)
+                kind = known_schema(row.get("schema"))
+                if kind is None:
+                    unknown.setdefault(row.get("schema", "").strip(), line)
+                    kind = FALLBACK_SCHEMA
+                pair = score_pair(kind, row["name1"], row["name2"], algo.name)
                 row["score"] = f"{pair.score:.4f}"
                 row["match"] = "true" if pair.match else "false"
                 matches += pair.match
@@ -85,7 +112,7 @@ def score_pairs_file(source: Path, target: Path, algorithm: str | None = None) -
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
-    return PairsSummary(rows, matches, algo.name, algo.threshold)
+    return PairsSummary(rows, matches, algo.name, algo.threshold, unknown)
 
 
 def _read_pairs(source: Path) -> Iterator[tuple[int, dict[str, str], list[str]]]:
@@ -96,7 +123,8 @@ def _read_pairs(source: Path) -> Iterator[tuple[int, dict[str, str], list[str]]]
     with handle:
         lines = (line for line in handle if not line.startswith("#"))
         try:
-            reader = csv.DictReader(lines)
+            # strict: a quote left open is an error, not a name running to the end.
+            reader = csv.DictReader(lines, strict=True)
             fields = list(reader.fieldnames or [])
             missing = [f for f in ("name1", "name2") if f not in fields]
             if missing:
@@ -116,4 +144,7 @@ def _read_pairs(source: Path) -> Iterator[tuple[int, dict[str, str], list[str]]]
                 f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", path=str(source)
             ) from None
         except csv.Error as exc:
-            raise InputError(f"bad CSV: {exc}", path=str(source)) from None
+            # The record that failed began after the last one read, perhaps lines earlier.
+            raise InputError(
+                f"bad CSV after row {reader.line_num}: {exc}", path=str(source)
+            ) from None
