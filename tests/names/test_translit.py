@@ -236,7 +236,9 @@ def _check(text: str) -> None:
         assert r.isascii()
         assert _SHAPE.match(r), r
         assert len(r) <= 4 * len(text) + 64
-        assert latinize(r) == [r]  # idempotent on its own output
+        # Idempotent on its own output: a reading reads first as itself (Latin name
+        # words may add readings of their own: Abdur also reads "abd").
+        assert latinize(r)[0] == r
 
 
 @settings(max_examples=300, deadline=None)
