@@ -163,11 +163,15 @@ static double edit_similarity(const Rules *r, int64_t distance, int64_t longest)
     return distance > cliff(longest) ? sim * r->cliff_factor : sim;
 }
 
-static double skeleton_similarity(const Rules *r, int64_t distance, int64_t la, int64_t lb) {
+/* ``exact``: a joined run is on one side, and only equal skeletons count (see
+ * similarity.py, skeleton_similarity_matrix). */
+static double skeleton_similarity(const Rules *r, int64_t distance, int64_t la, int64_t lb,
+                                  int exact) {
     int64_t longest = la > lb ? la : lb;
     if ((la < lb ? la : lb) == 0) return 0.0;
     if (distance == 0) return r->skeleton_equal[longest < 4 ? longest : 4];
-    if (longest > 3 && distance <= longest / 4) return r->skeleton_equal[4] - 0.07 * distance;
+    if (!exact && longest > 3 && distance <= longest / 4)
+        return r->skeleton_equal[4] - 0.07 * distance;
     return 0.0;
 }
 
@@ -183,7 +187,7 @@ typedef struct {
  * leave both under it is skipped: it could only change a cell that ends under the floor,
  * which is 0 either way. */
 static void readings(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ssize_t i,
-                     const Side *c, Py_ssize_t j, int abjad, int alts, int cross,
+                     const Side *c, Py_ssize_t j, int abjad, int alts, int cross, int exact,
                      double *by_reading, double *across) {
     double by = -1.0, mixed_best = -1.0;
     for (Py_ssize_t a = q->rstart[i]; a < q->rstart[i] + q->rcounts[i]; a++) {
@@ -198,7 +202,8 @@ static void readings(const Rules *r, const Side *q, const QueryPatterns *qp, Py_
                 sb->kind == 1) {
                 int64_t low = distance_at_least(ka, kb);
                 double consonants = skeleton_similarity(r, distance_at_least(sa, sb),
-                                                     q->rlens[2 * a + 1], c->rlens[2 * b + 1]);
+                                                     q->rlens[2 * a + 1], c->rlens[2 * b + 1],
+                                                     exact);
                 double reading = low == 0 ? 1.0 : edit_similarity(r, low, longest);
                 if (abjad) reading = dmax(reading, consonants);
                 double mixed = 0.0;
@@ -211,7 +216,8 @@ static void readings(const Rules *r, const Side *q, const QueryPatterns *qp, Py_
             int64_t distance = osa(&qp->rkeys[a], ka, kb);
             double letters = edit_similarity(r, distance, longest);
             double consonants = skeleton_similarity(r, osa(&qp->rskels[a], sa, sb),
-                                                    q->rlens[2 * a + 1], c->rlens[2 * b + 1]);
+                                                    q->rlens[2 * a + 1], c->rlens[2 * b + 1],
+                                                    exact);
             double reading = distance == 0 ? r->same_reading : letters;
             if (abjad) reading = dmax(reading, consonants);
             double mixed = 0.0;
@@ -231,14 +237,15 @@ static void readings(const Rules *r, const Side *q, const QueryPatterns *qp, Py_
 static double skeletons(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ssize_t i,
                         const Side *c, Py_ssize_t cu, const int64_t *qi, const int64_t *ci,
                         const uint8_t *qf, const uint8_t *cf) {
+    int exact = qf[MULTI] || cf[MULTI];
     double best = skeleton_similarity(r, osa(&qp->skels[i], &q->skels[i], &c->skels[cu]),
-                                      qi[SKEL_LEN], ci[SKEL_LEN]);
+                                      qi[SKEL_LEN], ci[SKEL_LEN], exact);
     if (qf[BARE] && !cf[ABJAD])
         best = dmax(best, skeleton_similarity(r, osa(&qp->bare[i], &q->bare[i], &c->skels[cu]),
-                                              qi[BARE_LEN], ci[SKEL_LEN]));
+                                              qi[BARE_LEN], ci[SKEL_LEN], exact));
     if (cf[BARE] && !qf[ABJAD])
         best = dmax(best, skeleton_similarity(r, osa(&qp->skels[i], &q->skels[i], &c->bare[cu]),
-                                              qi[SKEL_LEN], ci[BARE_LEN]));
+                                              qi[SKEL_LEN], ci[BARE_LEN], exact));
     return best;
 }
 
@@ -249,13 +256,17 @@ static int skeletons_under(const Rules *r, const Side *q, Py_ssize_t i, const Si
                            const uint8_t *qf, const uint8_t *cf) {
     const Str *qs = &q->skels[i], *cs = &c->skels[cu], *qb = &q->bare[i], *cb = &c->bare[cu];
     if (qs->kind != 1 || cs->kind != 1 || qb->kind != 1 || cb->kind != 1) return 0;
-    if (skeleton_similarity(r, distance_at_least(qs, cs), qi[SKEL_LEN], ci[SKEL_LEN]) >= r->min_pair)
+    int exact = qf[MULTI] || cf[MULTI];
+    if (skeleton_similarity(r, distance_at_least(qs, cs), qi[SKEL_LEN], ci[SKEL_LEN], exact) >=
+        r->min_pair)
         return 0;
     if (qf[BARE] && !cf[ABJAD] &&
-        skeleton_similarity(r, distance_at_least(qb, cs), qi[BARE_LEN], ci[SKEL_LEN]) >= r->min_pair)
+        skeleton_similarity(r, distance_at_least(qb, cs), qi[BARE_LEN], ci[SKEL_LEN], exact) >=
+            r->min_pair)
         return 0;
     if (cf[BARE] && !qf[ABJAD] &&
-        skeleton_similarity(r, distance_at_least(qs, cb), qi[SKEL_LEN], ci[BARE_LEN]) >= r->min_pair)
+        skeleton_similarity(r, distance_at_least(qs, cb), qi[SKEL_LEN], ci[BARE_LEN], exact) >=
+            r->min_pair)
         return 0;
     return 1;
 }
@@ -307,7 +318,8 @@ static double cell(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ss
         int cross = qf[NATIVE] != cf[NATIVE] && !qf[SYLLABIC] && !cf[SYLLABIC];
         if (alts || cross) {
             double by_reading, across;
-            readings(r, q, qp, i, c, j, abjad, alts, cross, &by_reading, &across);
+            readings(r, q, qp, i, c, j, abjad, alts, cross, qf[MULTI] || cf[MULTI],
+                     &by_reading, &across);
             if (alts) value = dmax(value, by_reading);
             if (cross) value = dmax(value, across);
         }

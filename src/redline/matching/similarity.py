@@ -170,27 +170,35 @@ def edit_similarity(distance: IntArray, longest: IntArray) -> FloatArray:
     return past
 
 
-def skeleton_similarity_matrix(distance: IntArray, len_l: IntArray, len_r: IntArray) -> FloatArray:
+def skeleton_similarity_matrix(
+    distance: IntArray, len_l: IntArray, len_r: IntArray, exact: BoolArray | None = None
+) -> FloatArray:
     """Similarity of consonant skeletons: equal ones by length, else a near one (at most
-    a quarter of the letters edited, four or more letters) a little lower."""
+    a quarter of the letters edited, four or more letters) a little lower.
+
+    ``exact`` marks the pairs where a joined run is on one side: only equal skeletons
+    count there. A run's consonants already span two words, and with an edit on top
+    they met unrelated single words ("ywsf rsth" ~ Severstal, "twrk agha" ~ Petrokick).
+    """
     longest = np.maximum.outer(len_l, len_r)
     empty = np.minimum.outer(len_l, len_r) == 0
     equal = _SKELETON_EQUAL[np.minimum(longest, 4)]
-    near = np.where(
-        (longest > 3) & (distance <= longest // 4), SKELETON_EQUAL[4] - 0.07 * distance, 0.0
-    )
+    near_ok = (longest > 3) & (distance <= longest // 4)
+    if exact is not None:
+        near_ok &= ~exact
+    near = np.where(near_ok, SKELETON_EQUAL[4] - 0.07 * distance, 0.0)
     out: FloatArray = np.where(empty, 0.0, np.where(distance == 0, equal, near))
     return out
 
 
-def skeleton_similarity(a: str, b: str) -> float:
+def skeleton_similarity(a: str, b: str, exact: bool = False) -> float:
     """The same rule for one pair of skeletons."""
     if not a or not b:
         return 0.0
     if a == b:
         return SKELETON_EQUAL[min(len(a), 4)]
     longest = max(len(a), len(b))
-    if longest <= 3:
+    if exact or longest <= 3:
         return 0.0
     distance = OSA.distance(a, b)
     if distance > longest // 4:
@@ -296,15 +304,20 @@ def _initials(q: UnitTable, c: UnitTable, base: FloatArray) -> FloatArray:
 def _skeletons(q: UnitTable, c: UnitTable) -> FloatArray:
     """Vowel-less words by consonant skeleton, also with v/w read as vowels."""
     q_len, c_len = q.ints[:, SKEL_LEN], c.ints[:, SKEL_LEN]
-    best = skeleton_similarity_matrix(_distances(q.skels, c.skels), q_len, c_len)
+    exact = np.logical_or.outer(q.has(MULTI), c.has(MULTI))
+    best = skeleton_similarity_matrix(_distances(q.skels, c.skels), q_len, c_len, exact)
     q_bare = q.has(BARE)
     if q_bare.any():
-        sim = skeleton_similarity_matrix(_distances(q.bare, c.skels), q.ints[:, BARE_LEN], c_len)
+        sim = skeleton_similarity_matrix(
+            _distances(q.bare, c.skels), q.ints[:, BARE_LEN], c_len, exact
+        )
         use = np.logical_and.outer(q_bare, ~c.has(ABJAD))
         best = np.where(use, np.maximum(best, sim), best)
     c_bare = c.has(BARE)
     if c_bare.any():
-        sim = skeleton_similarity_matrix(_distances(q.skels, c.bare), q_len, c.ints[:, BARE_LEN])
+        sim = skeleton_similarity_matrix(
+            _distances(q.skels, c.bare), q_len, c.ints[:, BARE_LEN], exact
+        )
         use = np.logical_and.outer(~q.has(ABJAD), c_bare)
         best = np.where(use, np.maximum(best, sim), best)
     return best
@@ -317,11 +330,14 @@ def _readings(q: UnitTable, c: UnitTable) -> tuple[FloatArray, FloatArray]:
     distance = _distances(q.reading_keys, c.reading_keys)
     longest = np.maximum(np.maximum.outer(q.reading_lens[:, 0], c.reading_lens[:, 0]), 1)
     letters = edit_similarity(distance, longest)
-    consonants = skeleton_similarity_matrix(
-        _distances(q.reading_skels, c.reading_skels), q.reading_lens[:, 1], c.reading_lens[:, 1]
-    )
     q_owner = np.repeat(np.arange(q.unit_count), q.reading_counts)
     c_owner = np.repeat(np.arange(c.unit_count), c.reading_counts)
+    consonants = skeleton_similarity_matrix(
+        _distances(q.reading_skels, c.reading_skels),
+        q.reading_lens[:, 1],
+        c.reading_lens[:, 1],
+        np.logical_or.outer(q.has(MULTI)[q_owner], c.has(MULTI)[c_owner]),
+    )
     abjad = np.logical_or.outer(q.has(ABJAD)[q_owner], c.has(ABJAD)[c_owner])
     reading = np.where(distance == 0, SAME_READING, letters)
     reading = np.where(abjad, np.maximum(reading, consonants), reading)
@@ -398,11 +414,12 @@ def _special_cell(qu: Unit, cu: Unit, value: float) -> float:
         if cross:
             value = max(value, across)
     if qu.abjad or cu.abjad:
-        value = max(value, skeleton_similarity(qu.skel, cu.skel))
+        exact = qu.multi or cu.multi
+        value = max(value, skeleton_similarity(qu.skel, cu.skel, exact))
         if qu.bare_skel and not cu.abjad:
-            value = max(value, skeleton_similarity(qu.bare_skel, cu.skel))
+            value = max(value, skeleton_similarity(qu.bare_skel, cu.skel, exact))
         if cu.bare_skel and not qu.abjad:
-            value = max(value, skeleton_similarity(qu.skel, cu.bare_skel))
+            value = max(value, skeleton_similarity(qu.skel, cu.bare_skel, exact))
     return value
 
 
@@ -410,13 +427,14 @@ def _reading_cell(qu: Unit, cu: Unit) -> tuple[float, float]:
     by_reading = 0.0
     mixed = 0.0
     abjad = qu.abjad or cu.abjad
+    exact = qu.multi or cu.multi
     for x in (qu.text, *qu.alts):
         kx, sx = phonetic_key(x), skeleton(x)
         for y in (cu.text, *cu.alts):
             ky, sy = phonetic_key(y), skeleton(y)
             longest = max(len(kx), len(ky), 1)
             distance = OSA.distance(kx, ky)
-            consonants = skeleton_similarity(sx, sy)
+            consonants = skeleton_similarity(sx, sy, exact)
             if distance == 0:
                 by_reading = max(by_reading, SAME_READING)
             else:

@@ -44,8 +44,10 @@ class Unit:
     name spellings; the Japanese and Korean readings of the tables) are exact, so it
     meets Latin words by those readings alone: the lenient rule let 성훈 (seonghun) meet
     "Jong Un" and 志忠 meet "Junzheng" through their consonants. One syllable read as
-    one letter (이 "i", 阿 "a") is a whole word, never an initial. A joined run has no
-    readings of its own and keeps the lenient rule."""
+    one letter (이 "i", 阿 "a") is a whole word, never an initial. A joined run keeps
+    the lenient rule; its only other readings are those of Arabic-script compounds with
+    the article (:func:`_elided`), and it meets other words by equal consonant skeletons
+    only (see :func:`redline.matching.similarity.skeleton_similarity_matrix`)."""
 
     start: int
     end: int
@@ -118,13 +120,26 @@ def make_units(tokens: tuple[Token, ...]) -> tuple[Unit, ...]:
                     abjad,
                     None,
                     None,
-                    (),
+                    _elided(run),
                     True,
                     abjad or any(t.native for t in run),
                     any(t.native for t in run),
                 )
             )
     return tuple(units)
+
+
+def _elided(run: Sequence[Token]) -> tuple[str, ...]:
+    """Readings of two Arabic-script words whose second begins with the article, as
+    Latin writes them run together: the article's l assimilates and its vowel becomes
+    u (شمس الدین Shamsuddin, عزیز الرحمن Azizurrahman, فیض الله Faizullah), which
+    leaves the run's consonants one l away from the Latin spelling's."""
+    if len(run) != 2 or not run[1].abjad:
+        return ()
+    first, second = run
+    if not second.text.startswith("al") or len(second.text) < 4:
+        return ()
+    return tuple(f"{word}u{second.text[2:]}" for word in (first.text, *first.alts[:1]))
 
 
 def _stable_id(value: str | None) -> int:
