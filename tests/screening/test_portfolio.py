@@ -19,6 +19,7 @@ from redline.store import Store
 from redline.store import audit as audit_store
 from redline.store import portfolio as db
 from tests.screening.workflow_util import FIXTURES, customer, rows, run, run_json
+from tests.threads import at_once
 
 # The store suite: these tests run on SQLite and PostgreSQL (tests/conftest.py).
 BOTH_BACKENDS = True
@@ -138,25 +139,13 @@ def test_cli_import_and_list(tmp_path: Path) -> None:
 def test_concurrent_imports_get_their_own_revisions(store: Store) -> None:
     """Two clerks importing at once: each import is its own revision, and nothing is
     lost (the next revision is read inside the import's write lock)."""
-    import threading
-
-    errors: list[BaseException] = []
     results: list[int] = []
-    start = threading.Barrier(4)
 
     def clerk(k: int) -> None:
-        start.wait()
-        try:
-            batch = [customer(f"K{k}-{i}", f"Clerk {k} Customer {i}") for i in range(20)]
-            results.append(import_customers(store, rows(batch)).revision)
-        except BaseException as exc:  # collected for the assertion
-            errors.append(exc)
+        batch = [customer(f"K{k}-{i}", f"Clerk {k} Customer {i}") for i in range(20)]
+        results.append(import_customers(store, rows(batch)).revision)
 
-    threads = [threading.Thread(target=clerk, args=(k,)) for k in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = at_once(4, clerk)
     assert not errors, errors[:2]
     assert sorted(results) == [1, 2, 3, 4]
     assert len(list(db.iter_customers(store))) == 80

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +19,7 @@ from redline.settings import Settings
 from redline.store import Store, audit
 from tests.rawdb import RawDatabase, raw_database
 from tests.screening.workflow_util import run
+from tests.threads import at_once
 
 # The store suite: these tests run on SQLite and PostgreSQL (tests/conftest.py).
 BOTH_BACKENDS = True
@@ -217,23 +217,13 @@ def test_cli_verify_and_export(tmp_path: Path) -> None:
 def test_concurrent_writers_extend_one_chain(store: Store) -> None:
     """A server appends from request threads and job threads at once: every record must
     find its own place (the head is claimed before it is read), never the same seq."""
-    errors: list[BaseException] = []
-    start = threading.Barrier(6)
 
     def writer(w: int) -> None:
-        start.wait()
         for i in range(15):
-            try:
-                with store.engine.begin() as conn:
-                    audit.append(conn, "test.event", {"writer": w, "i": i})
-            except BaseException as exc:  # collected for the assertion
-                errors.append(exc)
+            with store.engine.begin() as conn:
+                audit.append(conn, "test.event", {"writer": w, "i": i})
 
-    threads = [threading.Thread(target=writer, args=(w,)) for w in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = at_once(6, writer)
     assert not errors, errors[:3]
     result = audit.verify(store)
     assert result.ok and result.records == 90 and result.head_seq == 90
