@@ -263,9 +263,9 @@ class Screener:
         bounded: bool = True,
     ) -> int:
         """Score the candidates ``found`` not ``seen`` yet, adding those reaching
-        ``cutoff`` to ``results``; the lowest retrieval rank (position in ``found``)
-        among those added, -1 for none. ``seen`` gains every candidate looked at,
-        ``compared`` those scored or excluded.
+        ``cutoff`` to ``results``; returns the deepest position in ``found`` (the
+        retrieval ranking) of those added, -1 for none. ``seen`` gains every candidate
+        looked at, ``compared`` those scored or excluded.
 
         Names that cannot reach the cutoff are not aligned at all: for most queries
         that is every candidate, at the cost of a few matrix operations."""
