@@ -31,7 +31,7 @@ def test_scores_a_file_and_keeps_other_columns(tmp_path: Path) -> None:
     summary = score_pairs_file(source, target)
     rows = list(csv.DictReader(target.read_text(encoding="utf-8").splitlines()))
     assert summary.rows == 4
-    assert summary.unknown_schemata == {"Spaceship": 5}, "named with its line, then scored"
+    assert summary.unknown_schemata == {"Spaceship": 6}, "its line in the file, comment included"
     assert list(rows[0]) == ["id", "schema", "name1", "name2", "label", "score", "match"]
     assert [r["match"] for r in rows] == ["true", "false", "true", "true"]
     for row in rows:
@@ -116,3 +116,13 @@ def test_cli_warns_of_unknown_schemata(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["pairs", "score", str(source), str(tmp_path / "o.csv")])
     assert result.exit_code == 0, result.output
     assert "unknown schema 'Persn' (line 2)" in result.output
+
+
+def test_errors_name_the_line_in_the_file_below_comments(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "# one\n# two\nschema,name1,name2\nPerson,a,b\nPerson,a,b,extra\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError) as caught:
+        score_pairs_file(source, tmp_path / "out.csv")
+    assert caught.value.line == 5 and "more fields" in str(caught.value)

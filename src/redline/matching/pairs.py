@@ -8,7 +8,7 @@ screening of that name against a list entry with that name would show.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,7 +121,7 @@ def _read_pairs(source: Path) -> Iterator[tuple[int, dict[str, str], list[str]]]
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=str(source)) from None
     with handle:
-        lines = (line for line in handle if not line.startswith("#"))
+        lines = _Uncommented(handle)
         try:
             # strict: a quote left open is an error, not a name running to the end.
             reader = csv.DictReader(lines, strict=True)
@@ -131,20 +131,37 @@ def _read_pairs(source: Path) -> Iterator[tuple[int, dict[str, str], list[str]]]
                 raise InputError(
                     f"missing column(s) {', '.join(missing)}; expected schema,name1,name2",
                     path=str(source),
-                    line=1,
+                    line=lines.line,
                 )
             for row in reader:
                 if None in row:
                     raise InputError(
-                        "more fields than the header has", path=str(source), line=reader.line_num
+                        "more fields than the header has", path=str(source), line=lines.line
                     )
-                yield reader.line_num, {k: (v or "") for k, v in row.items()}, fields
+                yield lines.line, {k: (v or "") for k, v in row.items()}, fields
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", path=str(source)
             ) from None
         except csv.Error as exc:
-            # The record that failed began after the last one read, perhaps lines earlier.
-            raise InputError(
-                f"bad CSV after row {reader.line_num}: {exc}", path=str(source)
-            ) from None
+            # The record that failed began after the last line read, perhaps lines earlier.
+            raise InputError(f"bad CSV after line {lines.line}: {exc}", path=str(source)) from None
+
+
+class _Uncommented:
+    """The lines of a file without those starting with ``#``, counting all of them, so
+    that a row is named by its line in the file even below comment lines."""
+
+    def __init__(self, handle: Iterable[str]) -> None:
+        self._lines = iter(handle)
+        self.line = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        while True:
+            text = next(self._lines)
+            self.line += 1
+            if not text.startswith("#"):
+                return text
