@@ -177,6 +177,29 @@ static double skeleton_similarity(const Rules *r, int64_t distance, int64_t la, 
 
 static double dmax(double a, double b) { return a >= b ? a : b; }
 
+/* A skeleton letter as syllabic readings are compared: d is t (similarity.py, SYLLABLE). */
+static Py_UCS4 syllable_letter(const Str *s, Py_ssize_t k) {
+    Py_UCS4 c = PyUnicode_READ(s->kind, s->data, k);
+    return c == 'd' ? 't' : c;
+}
+
+/* Whether two skeletons have the same consonants, as similarity.py's same_syllables:
+ * d read as t, and a run of one letter as one letter. */
+static int same_syllables(const Str *a, const Str *b) {
+    Py_ssize_t i = 0, j = 0;
+    Py_UCS4 last_a = (Py_UCS4)-1, last_b = (Py_UCS4)-1;
+    for (;;) {
+        while (i < a->len && syllable_letter(a, i) == last_a) i++;
+        while (j < b->len && syllable_letter(b, j) == last_b) j++;
+        if (i == a->len || j == b->len) return i == a->len && j == b->len;
+        last_a = syllable_letter(a, i);
+        last_b = syllable_letter(b, j);
+        if (last_a != last_b) return 0;
+        i++;
+        j++;
+    }
+}
+
 
 typedef struct {
     Pattern *keys, *vowels, *skels, *bare, *rkeys, *rskels;
@@ -188,7 +211,7 @@ typedef struct {
  * which is 0 either way. */
 static void readings(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ssize_t i,
                      const Side *c, Py_ssize_t j, int abjad, int alts, int cross, int exact,
-                     double *by_reading, double *across) {
+                     int syllabic, double *by_reading, double *across) {
     double by = -1.0, mixed_best = -1.0;
     for (Py_ssize_t a = q->rstart[i]; a < q->rstart[i] + q->rcounts[i]; a++) {
         for (Py_ssize_t b = c->rstart[j]; b < c->rstart[j] + c->rcounts[j]; b++) {
@@ -218,6 +241,9 @@ static void readings(const Rules *r, const Side *q, const QueryPatterns *qp, Py_
             double consonants = skeleton_similarity(r, osa(&qp->rskels[a], sa, sb),
                                                     q->rlens[2 * a + 1], c->rlens[2 * b + 1],
                                                     exact);
+            /* A Hangul or Han reading against another word: a consonant edit is
+             * another syllable (similarity.py, _readings). */
+            if (syllabic && !same_syllables(sa, sb)) letters = 0.0;
             double reading = distance == 0 ? r->same_reading : letters;
             if (abjad) reading = dmax(reading, consonants);
             double mixed = 0.0;
@@ -311,14 +337,18 @@ static double cell(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ss
     if (single) {
         value = begins ? dmax(base, r->initial) : base;
     } else if (special) {
+        /* A Hangul or Han word and another: letters count only when the consonants
+         * are the same (similarity.py, _special). */
+        int syllabic = qf[SYLLABIC] != cf[SYLLABIC];
+        if (syllabic && !same_syllables(&q->skels[i], &c->skels[cu])) value = 0.0;
         if (qi[CONCEPT] >= 0 && qi[CONCEPT] == ci[CONCEPT]) value = dmax(value, r->same_concept);
-        int alts = qf[ALTS] || cf[ALTS];
+        int alts = qf[ALTS] || cf[ALTS] || syllabic;
         int abjad = qf[ABJAD] || cf[ABJAD];
         /* A Hangul or Han word meets Latin ones by its exact readings alone. */
         int cross = qf[NATIVE] != cf[NATIVE] && !qf[SYLLABIC] && !cf[SYLLABIC];
         if (alts || cross) {
             double by_reading, across;
-            readings(r, q, qp, i, c, j, abjad, alts, cross, qf[MULTI] || cf[MULTI],
+            readings(r, q, qp, i, c, j, abjad, alts, cross, qf[MULTI] || cf[MULTI], syllabic,
                      &by_reading, &across);
             if (alts) value = dmax(value, by_reading);
             if (cross) value = dmax(value, across);

@@ -20,6 +20,7 @@ of names and a query against a hundred listed names laid end to end.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from types import ModuleType
 
@@ -76,6 +77,23 @@ def _cliff_table(size: int = 1024) -> IntArray:
 
 
 _CLIFF = _cliff_table()
+#: A run of one letter.
+_RUNS = re.compile(r"(.)\1+")
+#: d and t are one consonant in Korean (ㄷ: McCune-Reischauer's To, Tok and Tu are
+#: 도, 덕 and 두) and in Wade-Giles Chinese (Tung for 东).
+_SYLLABLE_LETTERS = str.maketrans("d", "t")
+
+
+def same_syllables(a: str, b: str) -> bool:
+    """Whether two skeletons have the same consonants as syllabic readings are
+    compared: d read as t, and a run of one letter as one (bakgeun and parkkeun)."""
+    return _syllabic_consonants(a) == _syllabic_consonants(b)
+
+
+def _syllabic_consonants(skel: str) -> str:
+    return _RUNS.sub(r"\1", skel.translate(_SYLLABLE_LETTERS))
+
+
 _SKELETON_EQUAL = np.asarray(SKELETON_EQUAL)
 _RULES = (
     CLIFF_FACTOR,
@@ -246,12 +264,18 @@ def unit_similarity_numpy(q: UnitTable, c: UnitTable) -> FloatArray:
 
 def _special(q: UnitTable, c: UnitTable, base: FloatArray) -> FloatArray:
     """The rules for numbers, initials, concepts, readings, skeletons and scripts."""
+    # A Hangul or Han word and another: letters count only when the consonants are the
+    # same (see _readings).
+    syllabic = np.not_equal.outer(q.has(SYLLABIC), c.has(SYLLABIC))
     value = base
+    if syllabic.any():
+        same = np.equal.outer(_collapsed(q.skels), _collapsed(c.skels))
+        value = np.where(syllabic & ~same, 0.0, base)
     q_concept, c_concept = q.ints[:, CONCEPT], c.ints[:, CONCEPT]
     same_concept = np.equal.outer(q_concept, c_concept) & (q_concept >= 0)[:, None]
     if same_concept.any():
         value = np.where(same_concept, np.maximum(value, SAME_CONCEPT), value)
-    alts = np.logical_or.outer(q.has(ALTS), c.has(ALTS))
+    alts = np.logical_or.outer(q.has(ALTS), c.has(ALTS)) | syllabic
     abjad = np.logical_or.outer(q.has(ABJAD), c.has(ABJAD))
     cross = _cross(q, c)
     if alts.any() or cross.any():
@@ -338,6 +362,14 @@ def _readings(q: UnitTable, c: UnitTable) -> tuple[FloatArray, FloatArray]:
         c.reading_lens[:, 1],
         np.logical_or.outer(q.has(MULTI)[q_owner], c.has(MULTI)[c_owner]),
     )
+    # A reading of a Hangul or Han word is a row of syllables: against another word,
+    # a vowel may be spelt otherwise (yeongcheol, yongchol, youngchul) but a consonant
+    # edit is another syllable (yongsuk is not yongsu), so letters count only when the
+    # consonants are the same (doubled ones read once: bakgeun, parkkeun).
+    syllabic = np.not_equal.outer(q.has(SYLLABIC)[q_owner], c.has(SYLLABIC)[c_owner])
+    if syllabic.any():
+        same = np.equal.outer(_collapsed(q.reading_skels), _collapsed(c.reading_skels))
+        letters = np.where(syllabic & ~same, 0.0, letters)
     abjad = np.logical_or.outer(q.has(ABJAD)[q_owner], c.has(ABJAD)[c_owner])
     reading = np.where(distance == 0, SAME_READING, letters)
     reading = np.where(abjad, np.maximum(reading, consonants), reading)
@@ -351,6 +383,13 @@ def _readings(q: UnitTable, c: UnitTable) -> tuple[FloatArray, FloatArray]:
         best_mixed > 0, np.minimum(0.97, best_mixed + CROSS_SCRIPT_BONUS), 0.0
     )
     return by_reading, across
+
+
+def _collapsed(strings: StrArray) -> StrArray:
+    """Each skeleton's consonants as :func:`same_syllables` compares them."""
+    out = np.empty(len(strings), dtype=object)
+    out[:] = [_syllabic_consonants(x) for x in strings.tolist()]
+    return out
 
 
 def _group_max(matrix: FloatArray, rows: IntArray, cols: IntArray) -> FloatArray:
@@ -404,12 +443,15 @@ def _special_cell(qu: Unit, cu: Unit, value: float) -> float:
         if long_[:1] == short[:1] and not qu.multi and not cu.multi:
             return max(value, INITIAL)
         return value if q_initial and c_initial else 0.0
+    syllabic = qu.syllabic != cu.syllabic
+    if syllabic and not same_syllables(qu.skel, cu.skel):
+        value = 0.0
     if qu.concept is not None and qu.concept == cu.concept:
         value = max(value, SAME_CONCEPT)
     cross = qu.native != cu.native and not qu.syllabic and not cu.syllabic
-    if qu.alts or cu.alts or cross:
+    if qu.alts or cu.alts or cross or syllabic:
         by_reading, across = _reading_cell(qu, cu)
-        if qu.alts or cu.alts:
+        if qu.alts or cu.alts or syllabic:
             value = max(value, by_reading)
         if cross:
             value = max(value, across)
@@ -428,6 +470,7 @@ def _reading_cell(qu: Unit, cu: Unit) -> tuple[float, float]:
     mixed = 0.0
     abjad = qu.abjad or cu.abjad
     exact = qu.multi or cu.multi
+    syllabic = qu.syllabic != cu.syllabic
     for x in (qu.text, *qu.alts):
         kx, sx = phonetic_key(x), skeleton(x)
         for y in (cu.text, *cu.alts):
@@ -441,6 +484,8 @@ def _reading_cell(qu: Unit, cu: Unit) -> tuple[float, float]:
                 sim = 1.0 - distance / longest
                 if distance > _CLIFF[min(longest, 1023)]:
                     sim *= CLIFF_FACTOR
+                if syllabic and not same_syllables(sx, sy):
+                    sim = 0.0
                 by_reading = max(by_reading, sim)
             if abjad:
                 by_reading = max(by_reading, consonants)
