@@ -177,7 +177,8 @@ static double skeleton_similarity(const Rules *r, int64_t distance, int64_t la, 
 
 static double dmax(double a, double b) { return a >= b ? a : b; }
 
-/* A skeleton letter as syllabic readings are compared: d is t (similarity.py, SYLLABLE). */
+/* A skeleton letter as syllabic readings are compared: d is t (similarity.py,
+ * _SYLLABLE_LETTERS). */
 static Py_UCS4 syllable_letter(const Str *s, Py_ssize_t k) {
     Py_UCS4 c = PyUnicode_READ(s->kind, s->data, k);
     return c == 'd' ? 't' : c;
