@@ -275,7 +275,6 @@ class Screener:
         if bounded and fresh:
             names, owners = self.index.names_of(fresh)
             bounds = algo.score_bounds(profile, names, owners, len(fresh))
-        rank = {p_index: k for k, p_index in enumerate(found)}
         deepest = -1
         for position, p_index in enumerate(fresh):
             known = None
@@ -294,7 +293,7 @@ class Screener:
             result = algo.compare(profile, candidate, known)
             if result.score < cutoff:
                 continue
-            deepest = max(deepest, rank[p_index])
+            deepest = max(deepest, found.index(p_index))  # matches are few
             results.append(
                 Match(
                     entity_id=candidate.id,

@@ -269,7 +269,7 @@ def _special(q: UnitTable, c: UnitTable, base: FloatArray) -> FloatArray:
     syllabic = np.not_equal.outer(q.has(SYLLABIC), c.has(SYLLABIC))
     value = base
     if syllabic.any():
-        same = np.equal.outer(_collapsed(q.skels), _collapsed(c.skels))
+        same = np.equal.outer(_syllabic_column(q.skels), _syllabic_column(c.skels))
         value = np.where(syllabic & ~same, 0.0, base)
     q_concept, c_concept = q.ints[:, CONCEPT], c.ints[:, CONCEPT]
     same_concept = np.equal.outer(q_concept, c_concept) & (q_concept >= 0)[:, None]
@@ -368,7 +368,7 @@ def _readings(q: UnitTable, c: UnitTable) -> tuple[FloatArray, FloatArray]:
     # consonants are the same (doubled ones read once: bakgeun, parkkeun).
     syllabic = np.not_equal.outer(q.has(SYLLABIC)[q_owner], c.has(SYLLABIC)[c_owner])
     if syllabic.any():
-        same = np.equal.outer(_collapsed(q.reading_skels), _collapsed(c.reading_skels))
+        same = np.equal.outer(_syllabic_column(q.reading_skels), _syllabic_column(c.reading_skels))
         letters = np.where(syllabic & ~same, 0.0, letters)
     abjad = np.logical_or.outer(q.has(ABJAD)[q_owner], c.has(ABJAD)[c_owner])
     reading = np.where(distance == 0, SAME_READING, letters)
@@ -385,7 +385,7 @@ def _readings(q: UnitTable, c: UnitTable) -> tuple[FloatArray, FloatArray]:
     return by_reading, across
 
 
-def _collapsed(strings: StrArray) -> StrArray:
+def _syllabic_column(strings: StrArray) -> StrArray:
     """Each skeleton's consonants as :func:`same_syllables` compares them."""
     out = np.empty(len(strings), dtype=object)
     out[:] = [_syllabic_consonants(x) for x in strings.tolist()]

@@ -8,7 +8,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     Connection,
@@ -36,6 +36,10 @@ from redline.store.snapshots import (
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+#: The writers that must run one after another on PostgreSQL (see Store.transaction):
+#: a Literal, so that a misspelt name is a type error, not a lock nobody else takes.
+Serial = Literal["activation", "portfolio", "alert-decisions", "api-keys"]
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -104,7 +108,7 @@ class Store:
     # -- writing -----------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self, serial: str | None = None) -> Iterator[Connection]:
+    def transaction(self, serial: Serial | None = None) -> Iterator[Connection]:
         """A transaction for writing, committed at the end of the ``with`` block.
 
         A block that reads and then writes what it read (the next import revision, an
