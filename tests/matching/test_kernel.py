@@ -1,4 +1,5 @@
-"""The C word-similarity kernel gives the numpy rules' results bit for bit.
+"""The C kernel gives the numpy rules' word similarities, and the Python alignment's
+scores and pairs, bit for bit.
 
 Where the kernel was not built (no C compiler at install time) redline uses the numpy
 rules and these tests skip, unless ``REDLINE_REQUIRE_KERNEL`` is set, as CI sets it.
@@ -15,6 +16,8 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
 from redline.matching import similarity
+from redline.matching.algorithms import RedlineV1
+from redline.matching.compare import align, align_python
 from redline.matching.similarity import kernel_loaded, similarity_at_least
 from redline.names.analysis import analyse
 from redline.names.units import FormBlock
@@ -187,6 +190,55 @@ def test_bad_arguments_are_errors_not_crashes() -> None:
         KERNEL.unit_similarity((*side[:2], [], *side[3:]), side, out, rules)
     with pytest.raises(TypeError):
         KERNEL.unit_similarity(side, side, out, rules[:3])
+
+
+CONFIG = RedlineV1().names
+
+
+def _aligned_alike(qf, cf, floor=-1.0) -> None:  # type: ignore[no-untyped-def]
+    sim = similarity_at_least(qf.table, cf.table, floor)
+    assert align(qf, cf, sim, CONFIG) == align_python(qf, cf, sim, CONFIG)
+
+
+def test_every_pair_of_names_aligns_as_python_does() -> None:
+    for qf in FORMS:
+        for cf in FORMS:
+            _aligned_alike(qf, cf)
+
+
+def test_ties_align_as_python_does() -> None:
+    """Equal similarities and weights everywhere: only the words' places and the order
+    of the pairs decide, as in Python's stable sort."""
+    for name in ("Amin Amin Amin", "AMINULLAH AMIN", "Ali Ali", "A B A B"):
+        for qf in analyse(name, "Person"):
+            for cf in analyse("Amin Ali Amin Ali", "Person"):
+                _aligned_alike(qf, cf)
+                sim = np.ones((qf.table.unit_count, cf.table.unit_count))
+                assert align(qf, cf, sim, CONFIG) == align_python(qf, cf, sim, CONFIG)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["Person", "Company", "Vessel"]), _TEXT, _TEXT)
+def test_any_names_align_as_python_does(schema: str, query: str, other: str) -> None:
+    for qf in analyse(query, schema):
+        for cf in analyse(other, schema):
+            _aligned_alike(qf, cf, 0.5)
+
+
+def test_bad_alignment_arguments_are_errors_not_crashes() -> None:
+    qf, cf = FORMS[0], FORMS[1]
+    table_q, table_c = qf.table, cf.table
+    sim = np.zeros((table_q.unit_count, table_c.unit_count))
+    knobs = (0.5, 1.0, 0.5, 0.7)
+    weights_q, weights_c = table_q.token_weights, table_c.token_weights
+    with pytest.raises(ValueError, match="query units x candidate units"):
+        KERNEL.align(np.zeros(1), table_q.ints, table_c.ints, weights_q, weights_c, knobs)
+    with pytest.raises(ValueError, match="spans words"):
+        KERNEL.align(sim, table_q.ints, table_c.ints, weights_q[:0], weights_c, knobs)
+    with pytest.raises(ValueError, match="8-byte"):
+        KERNEL.align(sim, table_q.ints, table_c.flags, weights_q, weights_c, knobs)
+    with pytest.raises(TypeError):
+        KERNEL.align(sim, table_q.ints, table_c.ints, weights_q, weights_c, knobs[:2])
 
 
 @pytest.mark.parametrize(

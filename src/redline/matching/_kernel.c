@@ -15,6 +15,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Columns of UnitTable.ints and UnitTable.flags (redline/names/units.py). */
@@ -639,6 +640,154 @@ done:
     return result;
 }
 
+/* ---- alignment (compare.py, align) ---------------------------------------------- */
+
+typedef struct {
+    double value, weight, drift;
+    Py_ssize_t i, j, order;
+} Candidate;
+
+/* Best similarity first, heavier words first, words at the same place in their names
+ * first; between equals, row-major order (the stable sort of compare.py). */
+static int candidate_cmp(const void *pa, const void *pb) {
+    const Candidate *a = (const Candidate *)pa, *b = (const Candidate *)pb;
+    if (a->value != b->value) return a->value > b->value ? -1 : 1;
+    if (a->weight != b->weight) return a->weight > b->weight ? -1 : 1;
+    if (a->drift != b->drift) return a->drift < b->drift ? -1 : 1;
+    return a->order < b->order ? -1 : (a->order > b->order);
+}
+
+static double span_weight(const double *weights, int64_t start, int64_t end) {
+    double sum = 0.0; /* as Python's sum(), left to right from 0 */
+    for (int64_t k = start; k < end; k++) sum += weights[k];
+    return sum;
+}
+
+static int spans_ok(const int64_t *ints, Py_ssize_t n, Py_ssize_t tokens, const char *what) {
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int64_t start = ints[k * N_INTS + START], end = ints[k * N_INTS + END];
+        if (start < 0 || end <= start || end > tokens) {
+            PyErr_Format(PyExc_ValueError, "%s: unit %zd spans words %lld..%lld of %zd", what,
+                         k, (long long)start, (long long)end, tokens);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static PyObject *align(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *sim_obj, *qi_obj, *ci_obj, *qw_obj, *cw_obj;
+    double min_pair, extra_query, extra_candidate, left_over;
+    if (!PyArg_ParseTuple(args, "OOOOO(dddd)", &sim_obj, &qi_obj, &ci_obj, &qw_obj, &cw_obj,
+                          &min_pair, &extra_query, &extra_candidate, &left_over))
+        return NULL;
+    Py_buffer views[5];
+    int held = 0;
+    PyObject *result = NULL;
+    Candidate *cands = NULL;
+    char *q_used = NULL, *c_used = NULL;
+    /* Sizes: the weights give the words, ints (9 per unit) the units, sim both. */
+    PyObject *objs[5] = {qw_obj, cw_obj, qi_obj, ci_obj, sim_obj};
+    for (; held < 5; held++)
+        if (PyObject_GetBuffer(objs[held], &views[held], PyBUF_C_CONTIGUOUS) < 0) goto done;
+    for (int k = 0; k < 5; k++)
+        if (views[k].itemsize != 8) {
+            PyErr_SetString(PyExc_ValueError, "align: 8-byte items are expected");
+            goto done;
+        }
+    Py_ssize_t q_len = views[0].len / 8, c_len = views[1].len / 8;
+    Py_ssize_t nq = views[2].len / (8 * N_INTS), nc = views[3].len / (8 * N_INTS);
+    if (views[2].len != nq * 8 * N_INTS || views[3].len != nc * 8 * N_INTS ||
+        views[4].len != nq * nc * 8) {
+        PyErr_SetString(PyExc_ValueError, "align: sim must be query units x candidate units");
+        goto done;
+    }
+    const double *qw = (const double *)views[0].buf, *cw = (const double *)views[1].buf;
+    const int64_t *qi = (const int64_t *)views[2].buf, *ci = (const int64_t *)views[3].buf;
+    const double *sim = (const double *)views[4].buf;
+    if (!spans_ok(qi, nq, q_len, "query") || !spans_ok(ci, nc, c_len, "candidate")) goto done;
+    Py_ssize_t n = 0;
+    for (Py_ssize_t k = 0; k < nq * nc; k++) n += sim[k] >= min_pair;
+    cands = (Candidate *)PyMem_Malloc(sizeof(Candidate) * (size_t)(n ? n : 1));
+    q_used = (char *)PyMem_Calloc((size_t)(q_len ? q_len : 1), 1);
+    c_used = (char *)PyMem_Calloc((size_t)(c_len ? c_len : 1), 1);
+    if (cands == NULL || q_used == NULL || c_used == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    n = 0;
+    for (Py_ssize_t i = 0; i < nq; i++) {
+        const int64_t *qu = qi + i * N_INTS;
+        for (Py_ssize_t j = 0; j < nc; j++) {
+            double value = sim[i * nc + j];
+            if (!(value >= min_pair)) continue;
+            const int64_t *cu = ci + j * N_INTS;
+            Candidate *c = &cands[n];
+            c->value = value;
+            c->weight = span_weight(qw, qu[START], qu[END]) + span_weight(cw, cu[START], cu[END]);
+            double qd = (double)(qu[START] + qu[END]) / (double)q_len;
+            double cd = (double)(cu[START] + cu[END]) / (double)c_len;
+            c->drift = qd >= cd ? qd - cd : cd - qd;
+            c->i = i;
+            c->j = j;
+            c->order = n++;
+        }
+    }
+    qsort(cands, (size_t)n, sizeof(Candidate), candidate_cmp);
+    PyObject *pairs = PyList_New(0);
+    if (pairs == NULL) goto done;
+    double matched = 0.0, total = 0.0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        const Candidate *c = &cands[k];
+        const int64_t *qu = qi + c->i * N_INTS, *cu = ci + c->j * N_INTS;
+        int taken = 0;
+        for (int64_t t = qu[START]; t < qu[END] && !taken; t++) taken = q_used[t];
+        for (int64_t t = cu[START]; t < cu[END] && !taken; t++) taken = c_used[t];
+        if (taken) continue;
+        for (int64_t t = qu[START]; t < qu[END]; t++) q_used[t] = 1;
+        for (int64_t t = cu[START]; t < cu[END]; t++) c_used[t] = 1;
+        matched += c->value * c->weight;
+        total += c->weight;
+        PyObject *pair = Py_BuildValue("(nnd)", c->i, c->j, c->value);
+        if (pair == NULL || PyList_Append(pairs, pair) < 0) {
+            Py_XDECREF(pair);
+            Py_DECREF(pairs);
+            goto done;
+        }
+        Py_DECREF(pair);
+    }
+    /* Words left over (compare.py): on both sides, each at least ``left_over``; on one
+     * side only, by extra_query or extra_candidate. */
+    int q_extra = 0, c_extra = 0;
+    for (Py_ssize_t t = 0; t < q_len; t++) q_extra |= !q_used[t];
+    for (Py_ssize_t t = 0; t < c_len; t++) c_extra |= !c_used[t];
+    if (q_extra && c_extra) {
+        double sum = 0.0;
+        for (Py_ssize_t t = 0; t < q_len; t++)
+            if (!q_used[t]) sum += qw[t] >= left_over ? qw[t] : left_over;
+        for (Py_ssize_t t = 0; t < c_len; t++)
+            if (!c_used[t]) sum += cw[t] >= left_over ? cw[t] : left_over;
+        total += sum;
+    } else {
+        double sum = 0.0;
+        for (Py_ssize_t t = 0; t < q_len; t++)
+            if (!q_used[t]) sum += qw[t];
+        total += sum * extra_query;
+        sum = 0.0;
+        for (Py_ssize_t t = 0; t < c_len; t++)
+            if (!c_used[t]) sum += cw[t];
+        total += sum * extra_candidate;
+    }
+    result = Py_BuildValue("(ddNy#y#)", matched, total, pairs, q_used, q_len, c_used, c_len);
+done:
+    for (int k = 0; k < held; k++) PyBuffer_Release(&views[k]);
+    PyMem_Free(cands);
+    PyMem_Free(q_used);
+    PyMem_Free(c_used);
+    return result;
+}
+
 static PyObject *osa_distance(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *a, *b;
@@ -660,6 +809,10 @@ static PyMethodDef methods[] = {
     {"unit_similarity", unit_similarity, METH_VARARGS,
      "unit_similarity(query_side, candidate_side, out, rules): fill ``out`` (float64, "
      "query units x candidate units) with the word similarities of similarity.py."},
+    {"align", align, METH_VARARGS,
+     "align(sim, query_ints, candidate_ints, query_token_weights, candidate_token_weights, "
+     "(min_pair, extra_query, extra_candidate, left_over)): compare.py's alignment; "
+     "(matched, total, [(unit, unit, value)...], query words used, candidate words used)."},
     {"osa_distance", osa_distance, METH_VARARGS,
      "osa_distance(a, b): optimal string alignment distance (for tests)."},
     {NULL, NULL, 0, NULL},

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import OSA
 
+from redline.matching import similarity
 from redline.matching.similarity import (
     INITIAL,
     SKELETON_EQUAL,
@@ -33,7 +34,7 @@ from redline.matching.similarity import (
     unit_similarity,
 )
 from redline.names import orgtypes
-from redline.names.analysis import NameForm
+from redline.names.analysis import NameForm, Token
 from redline.names.units import END, SPECIAL, START, FloatArray, FormBlock, Unit
 
 
@@ -104,6 +105,11 @@ def compare_names(
     (:func:`word_similarity` over many names, cut to this one's columns)."""
     if sim is not None:
         return align(query, candidate, sim, config)
+    if similarity.active_kernel() is not None:
+        # The kernel is quicker at any size; cells under min_pair cannot be aligned, so
+        # it may skip what decides only those (the same floor as word_similarity).
+        sim = similarity_at_least(query.table, candidate.table, config.min_pair)
+        return align(query, candidate, sim, config)
     q_special = int(query.table.has(SPECIAL).sum())
     c_special = int(candidate.table.has(SPECIAL).sum())
     cells = q_special * candidate.table.unit_count + c_special * query.table.unit_count
@@ -114,8 +120,40 @@ def compare_names(
     return align(query, candidate, sim, config)
 
 
+#: Words left over on both sides count at least this much each (see :func:`align`).
+LEFT_OVER = 0.7
+
+
 def align(query: NameForm, candidate: NameForm, sim: FloatArray, config: NameConfig) -> NameMatch:
-    """Pair the words of two names best first, given the similarity of every unit pair."""
+    """Pair the words of two names best first, given the similarity of every unit pair
+    (in C when the kernel is built; :func:`align_python` is the reference)."""
+    kernel = similarity.active_kernel()
+    if kernel is None:
+        return align_python(query, candidate, sim, config)
+    matched, total, chosen, q_used, c_used = kernel.align(
+        np.ascontiguousarray(sim, dtype=np.float64),
+        query.table.ints,
+        candidate.table.ints,
+        query.table.token_weights,
+        candidate.table.token_weights,
+        (config.min_pair, config.extra_query, config.extra_candidate, LEFT_OVER),
+    )
+    qus, cus = query.units, candidate.units
+    pairs = [
+        (_label(query, qus[i]), _label(candidate, cus[j]), value, _how(qus[i], cus[j], value))
+        for i, j, value in chosen
+    ]
+    extra_q = [t for t, used in zip(query.tokens, q_used, strict=True) if not used]
+    extra_c = [t for t, used in zip(candidate.tokens, c_used, strict=True) if not used]
+    return _finish(
+        query, candidate, config, matched / total if total else 0.0, pairs, extra_q, extra_c
+    )
+
+
+def align_python(
+    query: NameForm, candidate: NameForm, sim: FloatArray, config: NameConfig
+) -> NameMatch:
+    """:func:`align` in Python: the reference the C kernel is held to."""
     qus, cus = query.units, candidate.units
     rows, cols = np.nonzero(sim >= config.min_pair)
     q_len, c_len = len(query.tokens), len(candidate.tokens)
@@ -147,21 +185,34 @@ def align(query: NameForm, candidate: NameForm, sim: FloatArray, config: NameCon
         matched += value * weight
         total += weight
         pairs.append((_label(query, qu), _label(candidate, cu), value, _how(qu, cu, value)))
-    notes: list[str] = []
     extra_q = [t for t, used in zip(query.tokens, q_used, strict=True) if not used]
     extra_c = [t for t, used in zip(candidate.tokens, c_used, strict=True) if not used]
     if extra_q and extra_c:
         # Words left over on both sides are different words, not missing ones; even a
         # generic word ("Exports" for "Imports") then names another business.
-        total += sum(max(t.weight, 0.7) for t in (*extra_q, *extra_c))
+        total += sum(max(t.weight, LEFT_OVER) for t in (*extra_q, *extra_c))
     else:
         total += sum(t.weight for t in extra_q) * config.extra_query
         total += sum(t.weight for t in extra_c) * config.extra_candidate
+    score = matched / total if total else 0.0
+    return _finish(query, candidate, config, score, pairs, extra_q, extra_c)
+
+
+def _finish(
+    query: NameForm,
+    candidate: NameForm,
+    config: NameConfig,
+    score: float,
+    pairs: list[tuple[str, str, float, str]],
+    extra_q: list[Token],
+    extra_c: list[Token],
+) -> NameMatch:
+    """The aligned share, then names run together, numbers, legal forms, former names."""
+    notes: list[str] = []
     if extra_q:
         notes.append("query only: " + " ".join(t.text for t in extra_q))
     if extra_c:
         notes.append("candidate only: " + " ".join(t.text for t in extra_c))
-    score = matched / total if total else 0.0
     joined = _joined_sim(query, candidate)
     if joined > score:
         score = joined

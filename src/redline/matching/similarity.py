@@ -134,6 +134,11 @@ def use_kernel(enabled: bool) -> bool:
     return _KERNEL is not None
 
 
+def active_kernel() -> ModuleType | None:
+    """The C kernel when it is built and in use (see :func:`use_kernel`), else None."""
+    return _KERNEL
+
+
 def column_type() -> type | None:
     """The C kernel's prepared string column (for :meth:`FormBlock.take`), or None."""
     if _KERNEL is None:
