@@ -148,6 +148,13 @@ def column_type() -> type | None:
 
 
 def _side(t: UnitTable) -> tuple[object, ...]:
+    if t.kernel_side is None:
+        object.__setattr__(t, "kernel_side", _make_side(t))
+    side: tuple[object, ...] = t.kernel_side
+    return side
+
+
+def _make_side(t: UnitTable) -> tuple[object, ...]:
     if t.origin is not None:
         return (
             np.ascontiguousarray(t.ints),

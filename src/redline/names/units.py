@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -193,6 +193,17 @@ class UnitTable:
     token_weights: FloatArray
     unit_count: int
     origin: Origin | None = None
+    kernel_side: tuple[object, ...] | None = field(default=None, compare=False, repr=False)
+    """The table as the C kernel takes it, made at its first comparison and kept: a
+    query's or candidate's table is compared again and again (not saved with an index)."""
+
+    def __getstate__(self) -> tuple[object, ...]:
+        return tuple(getattr(self, f) for f in _TABLE_FIELDS)
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        for name, value in zip(_TABLE_FIELDS, state, strict=True):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "kernel_side", None)
 
     @classmethod
     def of_units(cls, units: Sequence[Unit], tokens: Sequence[Token]) -> UnitTable:
@@ -306,6 +317,9 @@ class UnitTable:
         """Per unit, whether ``flag`` is set."""
         out: BoolArray = self.flags[:, flag]
         return out
+
+
+_TABLE_FIELDS = tuple(f.name for f in fields(UnitTable) if f.name != "kernel_side")
 
 
 def ranges(starts: IntArray, counts: IntArray) -> IntArray:
