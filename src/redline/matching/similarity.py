@@ -148,9 +148,10 @@ def column_type() -> type | None:
 
 
 def _side(t: UnitTable) -> tuple[object, ...]:
-    if t.kernel_side is None:
-        object.__setattr__(t, "kernel_side", _make_side(t))
-    side: tuple[object, ...] = t.kernel_side
+    side = t.kernel_side
+    if side is None:
+        side = _make_side(t)
+        object.__setattr__(t, "kernel_side", side)
     return side
 
 
