@@ -49,6 +49,10 @@ MORE = [
     ("Company", "Marrowgate Leasing Ltd"),
     ("Vessel", "第三海王丸"),
     ("Vessel", "Kaio Maru No. 3"),
+    ("Person", "徐明"),
+    ("Person", "Hsu Ming"),
+    ("Person", "Xu Ming"),
+    ("Company", "Shenzhen Zhongxing Trading"),
 ]
 FORMS = [f for schema, name in [*NAMES, *MORE] for f in analyse(name, schema)]
 

@@ -19,7 +19,10 @@
 #include <string.h>
 
 /* Columns of UnitTable.ints and UnitTable.flags (redline/names/units.py). */
-enum { NUMBER, CONCEPT, FIRST, LENGTH, TEXT_LEN, START, END, SKEL_LEN, BARE_LEN, N_INTS };
+enum {
+    NUMBER, CONCEPT, FIRST, LENGTH, TEXT_LEN, START, END, SKEL_LEN, BARE_LEN, ROMAN, LATIN,
+    N_INTS
+};
 enum { SPECIAL, MULTI, ABJAD, NATIVE, ALTS, BARE, SYLLABIC, N_FLAGS };
 
 /* Constants of redline/matching/similarity.py, passed in by the caller. */
@@ -344,6 +347,11 @@ static double cell(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ss
         int syllabic = qf[SYLLABIC] != cf[SYLLABIC];
         if (syllabic && !same_syllables(&q->skels[i], &c->skels[cu])) value = 0.0;
         if (qi[CONCEPT] >= 0 && qi[CONCEPT] == ci[CONCEPT]) value = dmax(value, r->same_concept);
+        /* One Chinese word in pinyin (or Han) and Wade-Giles: equal spellings only
+         * (units.py, same_romanisation). */
+        if ((qi[ROMAN] >= 0 && (qi[ROMAN] == ci[ROMAN] || qi[ROMAN] == ci[LATIN])) ||
+            (ci[ROMAN] >= 0 && ci[ROMAN] == qi[LATIN]))
+            value = dmax(value, r->same_reading);
         int alts = qf[ALTS] || cf[ALTS] || syllabic;
         int abjad = qf[ABJAD] || cf[ABJAD];
         /* A Hangul or Han word meets Latin ones by its exact readings alone. */

@@ -27,6 +27,7 @@ from rapidfuzz.distance import OSA
 from redline.matching import similarity
 from redline.matching.similarity import (
     INITIAL,
+    SAME_READING,
     SKELETON_EQUAL,
     VOWEL_ONLY,
     pair_similarity,
@@ -35,7 +36,7 @@ from redline.matching.similarity import (
 )
 from redline.names import orgtypes
 from redline.names.analysis import NameForm, Token
-from redline.names.units import END, SPECIAL, START, FloatArray, FormBlock, Unit
+from redline.names.units import END, SPECIAL, START, FloatArray, FormBlock, Unit, same_romanisation
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,8 @@ def _how(qu: Unit, cu: Unit, value: float) -> str:
         return "initial"
     if (qu.abjad or cu.abjad) and value <= SKELETON_EQUAL[4]:
         return "consonants"
+    if value == SAME_READING and same_romanisation(qu, cu):
+        return "Wade-Giles"
     if qu.alts or cu.alts:
         return "reading"
     return "spelling"

@@ -53,7 +53,8 @@ def form_features(form: NameForm) -> set[str]:
     """The retrieval features of one analysed name."""
     out: set[str] = set()
     for token in form.tokens:
-        out |= _token_features(token.number, token.concept, token.key, token.alts, token.skel)
+        alts = token.alts if token.roman is None else (*token.alts, token.roman)
+        out |= _token_features(token.number, token.concept, token.key, alts, token.skel)
     return out
 
 

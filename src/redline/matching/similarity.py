@@ -36,10 +36,12 @@ from redline.names.units import (
     BARE_LEN,
     CONCEPT,
     FIRST,
+    LATIN,
     LENGTH,
     MULTI,
     NATIVE,
     NUMBER,
+    ROMAN,
     SKEL_LEN,
     SPECIAL,
     SYLLABIC,
@@ -50,6 +52,7 @@ from redline.names.units import (
     StrArray,
     Unit,
     UnitTable,
+    same_romanisation,
 )
 
 #: Similarity kept past the cliff: still a hint, never a match on its own.
@@ -288,6 +291,14 @@ def _special(q: UnitTable, c: UnitTable, base: FloatArray) -> FloatArray:
     same_concept = np.equal.outer(q_concept, c_concept) & (q_concept >= 0)[:, None]
     if same_concept.any():
         value = np.where(same_concept, np.maximum(value, SAME_CONCEPT), value)
+    # One Chinese word in pinyin (or Han) and in Wade-Giles: see same_romanisation.
+    q_roman, c_roman = q.ints[:, ROMAN], c.ints[:, ROMAN]
+    q_latin, c_latin = q.ints[:, LATIN], c.ints[:, LATIN]
+    same_roman = (q_roman >= 0)[:, None] & (
+        np.equal.outer(q_roman, c_roman) | np.equal.outer(q_roman, c_latin)
+    ) | ((c_roman >= 0)[None, :] & np.equal.outer(q_latin, c_roman))
+    if same_roman.any():
+        value = np.where(same_roman, np.maximum(value, SAME_READING), value)
     alts = np.logical_or.outer(q.has(ALTS), c.has(ALTS)) | syllabic
     abjad = np.logical_or.outer(q.has(ABJAD), c.has(ABJAD))
     cross = _cross(q, c)
@@ -461,6 +472,8 @@ def _special_cell(qu: Unit, cu: Unit, value: float) -> float:
         value = 0.0
     if qu.concept is not None and qu.concept == cu.concept:
         value = max(value, SAME_CONCEPT)
+    if same_romanisation(qu, cu):
+        value = max(value, SAME_READING)
     cross = qu.native != cu.native and not qu.syllabic and not cu.syllabic
     if qu.alts or cu.alts or cross or syllabic:
         by_reading, across = _reading_cell(qu, cu)

@@ -34,7 +34,8 @@ _LATIN = frozenset({"Latin"})
 #: Scripts whose characters are syllables with exact romanisations (pinyin, Revised
 #: and McCune-Reischauer, the Korean and Japanese readings of the tables): Kana is left
 #: out, since katakana spell foreign names by ear.
-_SYLLABIC = (frozenset({"Hangul"}), frozenset({"Han"}))
+_HAN = frozenset({"Han"})
+_SYLLABIC = (frozenset({"Hangul"}), _HAN)
 _CJK_ORDINAL = re.compile(r"第[〇零一二三四五六七八九十百千两兩0-9０-９]+(?:号|號)?")
 #: Honorifics and titles that say nothing about who a person is.
 HONORIFICS = frozenset(
@@ -57,6 +58,8 @@ class Token:
     ``key``/``skel`` the phonetic key and consonant skeleton of ``text``. ``native``:
     written in a script other than Latin; ``syllabic``: written in Hangul or Han, whose
     readings are exact romanisations (see :class:`redline.names.units.Unit`).
+    ``roman``: the Wade-Giles spelling of a Han word, or of a pinyin word in a Latin
+    name shaped like a Chinese one (see :func:`_pinyin_name`), when it differs.
     """
 
     text: str
@@ -69,6 +72,7 @@ class Token:
     generic: bool
     native: bool = False
     syllabic: bool = False
+    roman: str | None = None
 
     @property
     def weight(self) -> float:
@@ -153,6 +157,7 @@ def _form(text: str, variant_kind: str, kind: str) -> NameForm | None:
             text = stripped
         text = vocab.split_unspaced(text)
     raw_tokens = tokenize(text)
+    pinyin = _pinyin_name(raw_tokens, kind)
     tokens: list[Token] = []
     last = len(raw_tokens) - 1
     for index, raw in enumerate(raw_tokens):
@@ -167,7 +172,9 @@ def _form(text: str, variant_kind: str, kind: str) -> NameForm | None:
             continue
         if folded in numbers.VESSEL_NUMBER_MARKERS and index < last:
             continue
-        tokens.extend(_tokens(raw, folded, kind, trailing=index == last and index > 0))
+        tokens.extend(
+            _tokens(raw, folded, kind, trailing=index == last and index > 0, pinyin=pinyin)
+        )
     if not tokens:
         return None
     nums = frozenset(t.number for t in tokens if t.number is not None)
@@ -184,6 +191,47 @@ def _form(text: str, variant_kind: str, kind: str) -> NameForm | None:
         UnitTable.of_units(units, tokens),
         "".join(t.key for t in tokens if t.number is None),
     )
+
+
+def _pinyin_name(raw_tokens: list[str], kind: str) -> bool:
+    """Whether a Latin name is shaped like a Chinese name in pinyin; its words then have
+    a Wade-Giles spelling too, as Taiwan and older records write the same name (Zhang
+    Wei is Chang Wei there, Xu Ming is Hsu Ming).
+
+    Every word must be pinyin (numbers, honorifics and an organisation's business words
+    aside). A person's name must also have the shape of a Chinese one: at most four
+    words of one or two syllables, one of them a single syllable (the family name).
+    "Ali Douba" and "Hadi Mansouri" are spelt with pinyin syllables but are not Chinese
+    names, and "Dan Brown" is not Tan Brown. An organisation's words may have three
+    syllables (Shenzhen Zhongxing, Dalian Hongxiang Trading)."""
+    lengths: list[int] = []
+    for raw in raw_tokens:
+        folded = fold_latin(raw)
+        if raw.isdecimal() or (kind == "Person" and folded in HONORIFICS):
+            continue
+        if kind != "Person" and (vocab.concept(folded) is not None or vocab.is_generic(folded)):
+            continue
+        syllables = translit.pinyin_syllables(folded) if folded.isascii() else None
+        if syllables is None:
+            return False
+        lengths.append(len(syllables))
+    if not lengths:
+        return False
+    if kind == "Person":
+        return len(lengths) <= 4 and max(lengths) <= 2 and min(lengths) == 1
+    return max(lengths) <= 3
+
+
+def _roman(raw: str, primary: str, scripts: frozenset[str], pinyin: bool) -> str | None:
+    """The Wade-Giles spelling of a Han word, or of a pinyin word of a pinyin name, when
+    it differs from the word's primary reading (see :attr:`Token.roman`)."""
+    if scripts == _HAN:
+        spelling = translit.wade_giles(translit.han_pinyin(raw))
+    elif pinyin and scripts <= _LATIN:
+        spelling = translit.wade_giles(primary)
+    else:
+        return None
+    return spelling if spelling != primary else None
 
 
 def _split_camel_case(text: str) -> str:
@@ -204,7 +252,9 @@ def _split_camel_case(text: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def _tokens(raw: str, folded: str, kind: str, trailing: bool) -> tuple[Token, ...]:
+def _tokens(
+    raw: str, folded: str, kind: str, trailing: bool, pinyin: bool = False
+) -> tuple[Token, ...]:
     # A person's name words are never numbers ("Xi", "Vi", "Otto", "Dos"); digits are.
     if kind == "Person":
         number = numbers.parse_number(raw) if raw.isdecimal() else None
@@ -255,5 +305,6 @@ def _tokens(raw: str, folded: str, kind: str, trailing: bool) -> tuple[Token, ..
             generic=generic,
             native=not scripts <= _LATIN,
             syllabic=syllabic,
+            roman=_roman(raw, primary, scripts, pinyin),
         ),
     )

@@ -64,6 +64,8 @@ class Unit:
     special: bool
     native: bool
     syllabic: bool = False
+    roman: str | None = None
+    """The Wade-Giles spelling of a Han or pinyin unit (see :func:`same_romanisation`)."""
 
 
 def _bare_skeleton(text: str, abjad: bool) -> str:
@@ -95,9 +97,11 @@ def make_units(tokens: tuple[Token, ...]) -> tuple[Unit, ...]:
             or bool(t.alts)
             or t.abjad
             or t.native
+            or t.roman is not None
             or len(t.text) == 1,
             t.native,
             t.syllabic,
+            t.roman,
         )
         for i, t in enumerate(tokens)
     ]
@@ -108,6 +112,9 @@ def make_units(tokens: tuple[Token, ...]) -> tuple[Unit, ...]:
                 continue
             text = "".join(t.text for t in run)
             abjad = any(t.abjad for t in run)
+            roman = None
+            if any(t.roman is not None for t in run):
+                roman = "".join(t.roman or t.text for t in run)
             units.append(
                 Unit(
                     start,
@@ -122,8 +129,10 @@ def make_units(tokens: tuple[Token, ...]) -> tuple[Unit, ...]:
                     None,
                     _elided(run),
                     True,
-                    abjad or any(t.native for t in run),
+                    abjad or any(t.native for t in run) or roman is not None,
                     any(t.native for t in run),
+                    False,
+                    roman,
                 )
             )
     return tuple(units)
@@ -142,6 +151,24 @@ def _elided(run: Sequence[Token]) -> tuple[str, ...]:
     return tuple(f"{word}u{second.text[2:]}" for word in (first.text, *first.alts[:1]))
 
 
+def latin_text(unit: Unit) -> str | None:
+    """A Latin unit's text, which may be a Wade-Giles spelling ("Hsu" is pinyin Xu and
+    徐); None for other scripts and numbers."""
+    return None if unit.native or unit.number is not None else unit.text
+
+
+def same_romanisation(q: Unit, c: Unit) -> bool:
+    """Whether two units are one Chinese word in pinyin (or Han) and in Wade-Giles: the
+    Wade-Giles spelling of one is the other's, or the other's Latin text. A pinyin-shaped
+    Latin word may be Wade-Giles itself ("Chi" is pinyin chi, spelt chih, and Wade-Giles
+    for qi), so its text counts as well as its spelling. Only equal spellings count:
+    Wade-Giles merges consonants pinyin keeps apart (zh, ch, j and q are all ch), so a
+    spelling near another says nothing."""
+    if q.roman is not None and (q.roman == c.roman or q.roman == latin_text(c)):
+        return True
+    return c.roman is not None and c.roman == latin_text(q)
+
+
 def _stable_id(value: str | None) -> int:
     """A number for a concept or number string that is the same in every process (the
     saved index is built in one process and read in another)."""
@@ -149,7 +176,7 @@ def _stable_id(value: str | None) -> int:
 
 
 # Columns of UnitTable.ints
-NUMBER, CONCEPT, FIRST, LENGTH, TEXT_LEN, START, END, SKEL_LEN, BARE_LEN = range(9)
+NUMBER, CONCEPT, FIRST, LENGTH, TEXT_LEN, START, END, SKEL_LEN, BARE_LEN, ROMAN, LATIN = range(11)
 # Columns of UnitTable.flags
 SPECIAL, MULTI, ABJAD, NATIVE, ALTS, BARE, SYLLABIC = range(7)
 
@@ -171,8 +198,9 @@ class UnitTable:
     """The units of one or more names as parallel columns.
 
     ``ints`` holds, per unit, the number and concept ids (-1 for none), the first letter,
-    the key length (at least 1), the text length, the token span and the lengths of the
-    skeletons; ``flags`` the yes/no columns above. Strings are object arrays, which a
+    the key length (at least 1), the text length, the token span, the lengths of the
+    skeletons, and the ids of the Wade-Giles spelling and of the :func:`latin_text` (-1
+    for none); ``flags`` the yes/no columns above. Strings are object arrays, which a
     block of many names cuts by index arrays and rapidfuzz compares as they are.
     Every unit has one or more *readings* (its text and its other readings), listed in
     unit order; ``reading_counts`` says how many each unit has, ``reading_lens`` the
@@ -220,11 +248,13 @@ class UnitTable:
                     u.end,
                     len(u.skel),
                     len(u.bare_skel),
+                    _stable_id(u.roman),
+                    _stable_id(latin_text(u)),
                 )
                 for u in units
             ],
             dtype=np.int64,
-        ).reshape(len(units), 9)
+        ).reshape(len(units), 11)
         flags = np.array(
             [
                 (
@@ -460,7 +490,7 @@ def _object_array(values: Sequence[str]) -> StrArray:
 
 _NO_STRINGS = _object_array([])
 _EMPTY = UnitTable(
-    ints=np.zeros((0, 9), dtype=np.int64),
+    ints=np.zeros((0, 11), dtype=np.int64),
     flags=np.zeros((0, 7), dtype=np.bool_),
     keys=_object_array([]),
     vowels=_object_array([]),

@@ -8,12 +8,15 @@ Hebrew), written without short vowels, yield consonantal readings that the score
 as consonant skeletons (`is_abjad`). Tables are facts (letter values, conventional name
 spellings); the script-specific rules are in one module per script family, the long word
 lists in ``redline/names/data/``. ``readings`` is the driver; ``scriptdetect`` tells scripts
-apart; ``common`` holds output cleaning and table loading.
+apart; ``common`` holds output cleaning and table loading. Chinese words also have a
+Wade-Giles spelling (`wade_giles`), the romanisation of Taiwan and older records, which
+the scorer compares as a whole word, not reading by reading.
 """
 
 from __future__ import annotations
 
+from redline.names.translit.han import han_pinyin, pinyin_syllables, wade_giles
 from redline.names.translit.readings import latinize
 from redline.names.translit.scriptdetect import is_abjad, scripts
 
-__all__ = ["is_abjad", "latinize", "scripts"]
+__all__ = ["han_pinyin", "is_abjad", "latinize", "pinyin_syllables", "scripts", "wade_giles"]

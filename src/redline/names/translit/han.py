@@ -1,16 +1,18 @@
-"""Han characters and Kana: pinyin, Japanese readings of name and company words, Korean
-readings of Hanja, and Hepburn for Kana (they share Japanese text, hence one module).
+"""Han characters and Kana: pinyin and its Wade-Giles spelling, Japanese readings of name
+and company words, Korean readings of Hanja, and Hepburn for Kana (they share Japanese
+text, hence one module).
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from anyascii import anyascii
 
 from redline.names.translit.common import Readings, alts, clean, letter_table, load_tsv
 
-__all__ = ["read_han", "read_kana"]
+__all__ = ["han_pinyin", "pinyin_syllables", "read_han", "read_kana", "wade_giles"]
 
 # --------------------------------------------------------------------------------------
 # Kana: Hepburn, long vowels unmarked as in passports (first) or spelled out (second).
@@ -125,9 +127,66 @@ def _japanese(run: str, need_word: bool) -> str | None:
     return " ".join(parts)
 
 
+# --------------------------------------------------------------------------------------
+# Wade-Giles: the romanisation of Taiwan, of older Hong Kong records and of many names
+# written before pinyin. A pinyin syllable has one Wade-Giles spelling without its
+# apostrophes and umlauts (zhang and chang are both "chang"), so pinyin can be read into
+# it, not back.
+
+_WADE_GILES: dict[str, str] | None = None
+#: The longest pinyin syllable (chuang, shuang, zhuang).
+_LONGEST_SYLLABLE = 6
+
+
+def _wade_giles_table() -> dict[str, str]:
+    global _WADE_GILES
+    if _WADE_GILES is None:
+        _WADE_GILES = {k: v[0] for k, v in load_tsv("pinyin.tsv").items()}
+    return _WADE_GILES
+
+
+@lru_cache(maxsize=65536)
+def pinyin_syllables(word: str) -> tuple[str, ...] | None:
+    """The syllables of a toneless pinyin word ("zhiming" is zhi-ming), or None when the
+    word is not made of pinyin syllables. Pinyin's own rule splits a word: a syllable
+    after the first never begins with a vowel (Xi'an is marked with an apostrophe, so
+    "xian" is one syllable and "changan" chan-gan); of the splits left, the one with the
+    fewest syllables."""
+    table = _wade_giles_table()
+    n = len(word)
+    # best[i]: the fewest syllables spelling word[:i].
+    best: list[tuple[str, ...] | None] = [()] + [None] * n
+    for end in range(1, n + 1):
+        for size in range(min(_LONGEST_SYLLABLE, end), 0, -1):
+            before = best[end - size]
+            piece = word[end - size : end]
+            if before is None or piece not in table or (before and piece[0] in "aeo"):
+                continue
+            found = best[end]
+            if found is None or len(before) + 1 < len(found):
+                best[end] = (*before, piece)
+    return best[n] or None
+
+
+def wade_giles(word: str) -> str | None:
+    """The Wade-Giles spelling of a toneless pinyin word, its syllables run together
+    ("zhiming" is "chihming", "xu" is "hsu"); None when the word is not pinyin. A pinyin
+    reading of Han characters, its syllables spaced, is read syllable by syllable."""
+    parts = [pinyin_syllables(part) for part in word.split()]
+    if not parts or any(p is None for p in parts):
+        return None
+    table = _wade_giles_table()
+    return "".join(table[s] for p in parts if p is not None for s in p)
+
+
+def han_pinyin(run: str) -> str:
+    """The pinyin of a run of Han characters, a syllable per character, spaced."""
+    return " ".join(clean(anyascii(c)) for c in run if c not in "々〻")
+
+
 def read_han(run: str, ctx: str) -> Readings:
     _, ko = _han_tables()
-    pinyin = " ".join(clean(anyascii(c)) for c in run if c not in "々〻")
+    pinyin = han_pinyin(run)
     japanese = _japanese(run, need_word="ja" not in ctx)
     readings = [japanese, pinyin] if "ja" in ctx and japanese else [pinyin]
     if all(c in ko for c in run):
