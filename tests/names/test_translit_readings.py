@@ -1,6 +1,6 @@
-"""Readings of foreign names in Cyrillic, Arabic and Hebrew spelling: the conventions
-by which those scripts write Japanese, Chinese, Western, Maghrebi and loaned names, read
-back to the Latin spellings such names carry."""
+"""Readings of foreign names in Cyrillic, Arabic and Hebrew spelling (the conventions by
+which those scripts write Japanese, Chinese, Western, Maghrebi and loaned names, read
+back to the Latin spellings such names carry), and of Korean names in Hangul."""
 
 from __future__ import annotations
 
@@ -58,6 +58,10 @@ from redline.names.translit import latinize
         ("ז'ראר", "grar"),
         ("יאני", "jani"),
         ("רונן", "ronen"),
+        # Hangul: North Korea's romanisation, as UN and OFAC designations spell DPRK names
+        ("오극렬", "o kuk ryol"),
+        ("정경택", "jong kyong thaek"),
+        ("리병철", "ri pyong chol"),
     ],
 )
 def test_foreign_name_reading(text: str, reading: str) -> None:

@@ -1,5 +1,7 @@
-"""Hangul: Revised Romanization by syllable, plus the conventional spellings of Korean
-surnames and given-name syllables from ``data/ko_names.tsv`` (Kim, Park, Lee; jong un).
+"""Hangul: Revised Romanization by syllable, the conventional spellings of Korean surnames
+and given-name syllables from ``data/ko_names.tsv`` (Kim, Park, Lee; jong un), and the
+North Korean romanisation that UN and OFAC designations of DPRK nationals use (O Kuk
+Ryol, Jong Kyong Thaek, Ro Tu Chol).
 """
 
 from __future__ import annotations
@@ -80,6 +82,22 @@ def _rr(ch: str) -> str:
     return ("" if initial == "-" else initial) + _KO_V[(idx % 588) // 28] + _KO_T[idx % 28]
 
 
+# North Korea's romanisation, syllable by syllable as its names are written: initial
+# consonants unvoiced (k, t, p), aspirates with h (kh, th, ph), eo and yeo as o and yo,
+# eu as u; finals as in Revised Romanization.
+_DPRK_L = ["k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch",
+           "kh", "th", "ph", "h"]  # fmt: skip
+_DPRK_V = {"eo": "o", "yeo": "yo", "eu": "u"}
+
+
+def _dprk(ch: str) -> str:
+    idx = ord(ch) - 0xAC00
+    if not 0 <= idx < 11172:
+        return clean(anyascii(ch))
+    vowel = _KO_V[(idx % 588) // 28]
+    return _DPRK_L[idx // 588] + _DPRK_V.get(vowel, vowel) + _KO_T[idx % 28]
+
+
 def _ko_conventional(rr: str) -> str:
     """McCune-Reischauer-like spelling of a given-name syllable (seong -> sung)."""
     s = rr.replace("yeong", "young").replace("eo", "u")
@@ -116,7 +134,7 @@ def read_hangul(run: str, ctx: str) -> Readings:
         else:
             conv1.append(_ko_conventional(r))
             conv2.append(conv1[-1])
-    readings = [" ".join(rr), " ".join(conv1)]
+    readings = [" ".join(rr), " ".join(conv1), " ".join(_dprk(c) for c in syls)]
     if surname and len(surname) > 2:
         readings.append(" ".join([surname[2], *conv1[1:]]))
     readings.append(" ".join(conv2))
