@@ -71,8 +71,10 @@ def test_only_han_words_and_names_shaped_like_chinese_ones_get_a_spelling() -> N
     assert _romans("张伟") == ["changwei"]
     assert _romans("Zhongxing Trading", "Company") == ["chunghsing", None]
     assert _romans("Dan Brown") == [None, None]  # Brown is not pinyin
-    assert _romans("Ali Douba") == [None, None]  # no single-syllable family name
+    assert _romans("Ali Douba") == [None, None]  # no Chinese family name
     assert _romans("Hadi Mansouri") == [None, None]  # three syllables in a word
+    assert _romans("RI Chun") == [None, None]  # Ri and Chun are no Chinese family names
+    assert _romans("Ouyang Xiu") == [None, "hsiu"]  # a compound family name
     assert _romans("Владимир Путин") == [None, None]
 
 

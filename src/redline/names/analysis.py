@@ -200,25 +200,33 @@ def _pinyin_name(raw_tokens: list[str], kind: str) -> bool:
 
     Every word must be pinyin (numbers, honorifics and an organisation's business words
     aside). A person's name must also have the shape of a Chinese one: at most four
-    words of one or two syllables, one of them a single syllable (the family name).
-    "Ali Douba" and "Hadi Mansouri" are spelt with pinyin syllables but are not Chinese
-    names, and "Dan Brown" is not Tan Brown. An organisation's words may have three
-    syllables (Shenzhen Zhongxing, Dalian Hongxiang Trading)."""
+    words of one or two syllables, one of them a Chinese family name. "Ali Douba" and
+    "Hadi Mansouri" are spelt with pinyin syllables but are not Chinese names, nor are
+    North Korean names such as "Ri Yong"; "Dan Brown" is not Tan Brown. An
+    organisation's words may have three syllables (Shenzhen Zhongxing, Dalian Hongxiang
+    Trading)."""
     lengths: list[int] = []
+    surname = False
     for raw in raw_tokens:
-        folded = fold_latin(raw)
-        if raw.isdecimal() or (kind == "Person" and folded in HONORIFICS):
+        if raw.isdecimal():
             continue
-        if kind != "Person" and (vocab.concept(folded) is not None or vocab.is_generic(folded)):
+        folded = raw.lower() if raw.isascii() else fold_latin(raw)  # Zhāng is zhang
+        if not folded.isascii():
+            return False  # most names of other scripts end here, at their first word
+        syllables = translit.pinyin_syllables(folded)
+        if syllables is not None:
+            lengths.append(len(syllables))
+            surname = surname or translit.chinese_surname(folded)
+        elif (kind == "Person" and folded in HONORIFICS) or (
+            kind != "Person" and (vocab.concept(folded) is not None or vocab.is_generic(folded))
+        ):
             continue
-        syllables = translit.pinyin_syllables(folded) if folded.isascii() else None
-        if syllables is None:
+        else:
             return False
-        lengths.append(len(syllables))
     if not lengths:
         return False
     if kind == "Person":
-        return len(lengths) <= 4 and max(lengths) <= 2 and min(lengths) == 1
+        return surname and len(lengths) <= 4 and max(lengths) <= 2
     return max(lengths) <= 3
 
 

@@ -15,8 +15,16 @@ the scorer compares as a whole word, not reading by reading.
 
 from __future__ import annotations
 
-from redline.names.translit.han import han_pinyin, pinyin_syllables, wade_giles
+from redline.names.translit.han import chinese_surname, han_pinyin, pinyin_syllables, wade_giles
 from redline.names.translit.readings import latinize
 from redline.names.translit.scriptdetect import is_abjad, scripts
 
-__all__ = ["han_pinyin", "is_abjad", "latinize", "pinyin_syllables", "scripts", "wade_giles"]
+__all__ = [
+    "chinese_surname",
+    "han_pinyin",
+    "is_abjad",
+    "latinize",
+    "pinyin_syllables",
+    "scripts",
+    "wade_giles",
+]

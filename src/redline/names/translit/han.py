@@ -10,9 +10,23 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from redline.names.translit.common import Readings, alts, clean, letter_table, load_tsv
+from redline.names.translit.common import (
+    Readings,
+    alts,
+    clean,
+    letter_table,
+    load_tsv,
+    read_data,
+)
 
-__all__ = ["han_pinyin", "pinyin_syllables", "read_han", "read_kana", "wade_giles"]
+__all__ = [
+    "chinese_surname",
+    "han_pinyin",
+    "pinyin_syllables",
+    "read_han",
+    "read_kana",
+    "wade_giles",
+]
 
 # --------------------------------------------------------------------------------------
 # Kana: Hepburn, long vowels unmarked as in passports (first) or spelled out (second).
@@ -166,6 +180,18 @@ def pinyin_syllables(word: str) -> tuple[str, ...] | None:
             if found is None or len(before) + 1 < len(found):
                 best[end] = (*before, piece)
     return best[n] or None
+
+
+_SURNAMES: frozenset[str] | None = None
+
+
+def chinese_surname(word: str) -> bool:
+    """Whether a toneless pinyin word is a Chinese family name (``data/zh_surnames.txt``)."""
+    global _SURNAMES
+    if _SURNAMES is None:
+        lines = read_data("zh_surnames.txt").splitlines()
+        _SURNAMES = frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+    return word in _SURNAMES
 
 
 def wade_giles(word: str) -> str | None:
