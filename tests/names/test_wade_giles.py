@@ -74,6 +74,9 @@ def test_only_han_words_and_names_shaped_like_chinese_ones_get_a_spelling() -> N
     assert _romans("Ali Douba") == [None, None]  # no Chinese family name
     assert _romans("Hadi Mansouri") == [None, None]  # three syllables in a word
     assert _romans("RI Chun") == [None, None]  # Ri and Chun are no Chinese family names
+    assert _romans("RI Chun", "Thing") == [None, None]  # a bare name: a person's
+    assert _romans("Zhang Wei", "Thing") == ["chang", None]
+    assert _romans("Zhongxing Trading", "Thing") == ["chunghsing", None]
     assert _romans("Ouyang Xiu") == [None, "hsiu"]  # a compound family name
     assert _romans("Владимир Путин") == [None, None]
 

@@ -204,9 +204,10 @@ def _pinyin_name(raw_tokens: list[str], kind: str) -> bool:
     "Hadi Mansouri" are spelt with pinyin syllables but are not Chinese names, nor are
     North Korean names such as "Ri Yong"; "Dan Brown" is not Tan Brown. An
     organisation's words may have three syllables (Shenzhen Zhongxing, Dalian Hongxiang
-    Trading)."""
+    Trading). A name of unknown kind (a bare name screened against every list) is
+    read as a person's, or as an organisation's when it has a business word."""
     lengths: list[int] = []
-    surname = False
+    surname = business = False
     for raw in raw_tokens:
         if raw.isdecimal():
             continue
@@ -217,15 +218,15 @@ def _pinyin_name(raw_tokens: list[str], kind: str) -> bool:
         if syllables is not None:
             lengths.append(len(syllables))
             surname = surname or translit.chinese_surname(folded)
-        elif (kind == "Person" and folded in HONORIFICS) or (
-            kind != "Person" and (vocab.concept(folded) is not None or vocab.is_generic(folded))
-        ):
+        elif kind == "Person" and folded in HONORIFICS:
             continue
+        elif kind != "Person" and (vocab.concept(folded) is not None or vocab.is_generic(folded)):
+            business = True
         else:
             return False
     if not lengths:
         return False
-    if kind == "Person":
+    if kind == "Person" or (kind == "LegalEntity" and not business):
         return surname and len(lengths) <= 4 and max(lengths) <= 2
     return max(lengths) <= 3
 

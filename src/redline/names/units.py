@@ -170,7 +170,7 @@ def same_romanisation(q: Unit, c: Unit) -> bool:
 
 
 def _stable_id(value: str | None) -> int:
-    """A number for a concept or number string that is the same in every process (the
+    """A number for a concept, number or spelling that is the same in every process (the
     saved index is built in one process and read in another)."""
     return -1 if value is None else zlib.crc32(value.encode("utf-8"))
 
