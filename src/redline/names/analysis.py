@@ -35,6 +35,8 @@ _LATIN = frozenset({"Latin"})
 #: and McCune-Reischauer, the Korean and Japanese readings of the tables): Kana is left
 #: out, since katakana spell foreign names by ear.
 _HAN = frozenset({"Han"})
+#: The last Latin letter with diacritics (Latin Extended-B), for pinyin with tone marks.
+_LATIN_EXTENDED = "\u024f"
 _SYLLABIC = (frozenset({"Hangul"}), _HAN)
 _CJK_ORDINAL = re.compile(r"第[〇零一二三四五六七八九十百千两兩0-9０-９]+(?:号|號)?")
 #: Honorifics and titles that say nothing about who a person is.
@@ -211,9 +213,12 @@ def _pinyin_name(raw_tokens: list[str], kind: str) -> bool:
     for raw in raw_tokens:
         if raw.isdecimal():
             continue
-        folded = raw.lower() if raw.isascii() else fold_latin(raw)  # Zhāng is zhang
-        if not folded.isascii():
-            return False  # most names of other scripts end here, at their first word
+        if raw.isascii():
+            folded = raw.lower()
+        elif max(raw) <= _LATIN_EXTENDED:
+            folded = fold_latin(raw)  # Zhāng is zhang
+        else:
+            return False  # names of other scripts end here, at their first word
         syllables = translit.pinyin_syllables(folded)
         if syllables is not None:
             lengths.append(len(syllables))

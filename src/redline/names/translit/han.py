@@ -148,14 +148,18 @@ def _japanese(run: str, need_word: bool) -> str | None:
 # it, not back.
 
 _WADE_GILES: dict[str, str] | None = None
+_SYLLABLES: re.Pattern[str] | None = None
 #: The longest pinyin syllable (chuang, shuang, zhuang).
 _LONGEST_SYLLABLE = 6
 
 
 def _wade_giles_table() -> dict[str, str]:
-    global _WADE_GILES
+    global _WADE_GILES, _SYLLABLES
     if _WADE_GILES is None:
         _WADE_GILES = {k: v[0] for k, v in load_tsv("pinyin.tsv").items()}
+        # Any run of syllables, in C: most words that are not pinyin fail it at once.
+        longest_first = sorted(_WADE_GILES, key=len, reverse=True)
+        _SYLLABLES = re.compile(f"(?:{'|'.join(longest_first)})+")
     return _WADE_GILES
 
 
@@ -167,6 +171,8 @@ def pinyin_syllables(word: str) -> tuple[str, ...] | None:
     "xian" is one syllable and "changan" chan-gan); of the splits left, the one with the
     fewest syllables."""
     table = _wade_giles_table()
+    if _SYLLABLES is None or not _SYLLABLES.fullmatch(word):
+        return None
     n = len(word)
     # best[i]: the fewest syllables spelling word[:i].
     best: list[tuple[str, ...] | None] = [()] + [None] * n
