@@ -40,7 +40,9 @@ def test_pinyin_words_read_in_wade_giles(
     assert wade_giles(word) == spelling
 
 
-@pytest.mark.parametrize("word", ["", "smith", "ahmad", "tianan", "aoao", "hsu", "chih", "x"])
+@pytest.mark.parametrize(
+    "word", ["", "smith", "ahmad", "tianan", "aoao", "hsu", "chih", "x", "xian" * 2500]
+)
 def test_words_not_made_of_pinyin_syllables(word: str) -> None:
     assert pinyin_syllables(word) is None
     assert wade_giles(word) is None

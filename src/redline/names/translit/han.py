@@ -148,18 +148,18 @@ def _japanese(run: str, need_word: bool) -> str | None:
 # it, not back.
 
 _WADE_GILES: dict[str, str] | None = None
-_SYLLABLES: re.Pattern[str] | None = None
 #: The longest pinyin syllable (chuang, shuang, zhuang).
 _LONGEST_SYLLABLE = 6
+#: Longer words are not read as pinyin: a name's word has at most three syllables.
+_LONGEST_WORD = 30
+#: Letters a pinyin syllable begins with (not i, u or v).
+_FIRST_LETTERS = frozenset("abcdefghjklmnopqrstwxyz")
 
 
 def _wade_giles_table() -> dict[str, str]:
-    global _WADE_GILES, _SYLLABLES
+    global _WADE_GILES
     if _WADE_GILES is None:
         _WADE_GILES = {k: v[0] for k, v in load_tsv("pinyin.tsv").items()}
-        # Any run of syllables, in C: most words that are not pinyin fail it at once.
-        longest_first = sorted(_WADE_GILES, key=len, reverse=True)
-        _SYLLABLES = re.compile(f"(?:{'|'.join(longest_first)})+")
     return _WADE_GILES
 
 
@@ -171,9 +171,9 @@ def pinyin_syllables(word: str) -> tuple[str, ...] | None:
     "xian" is one syllable and "changan" chan-gan); of the splits left, the one with the
     fewest syllables."""
     table = _wade_giles_table()
-    if _SYLLABLES is None or not _SYLLABLES.fullmatch(word):
-        return None
     n = len(word)
+    if not 0 < n <= _LONGEST_WORD or word[0] not in _FIRST_LETTERS:
+        return None
     # best[i]: the fewest syllables spelling word[:i].
     best: list[tuple[str, ...] | None] = [()] + [None] * n
     for end in range(1, n + 1):

@@ -74,12 +74,20 @@ def _ko_names() -> dict[str, dict[str, list[str]]]:
     return _KO_NAMES
 
 
-def _rr(ch: str) -> str:
+def _jamo(ch: str) -> tuple[int, int, int] | None:
+    """A Hangul syllable's initial, vowel and final (positions in the tables above)."""
     idx = ord(ch) - 0xAC00
     if not 0 <= idx < 11172:
+        return None
+    return idx // 588, (idx % 588) // 28, idx % 28
+
+
+def _rr(ch: str) -> str:
+    parts = _jamo(ch)
+    if parts is None:
         return clean(anyascii(ch))
-    initial = _KO_L[idx // 588]
-    return ("" if initial == "-" else initial) + _KO_V[(idx % 588) // 28] + _KO_T[idx % 28]
+    initial = _KO_L[parts[0]]
+    return ("" if initial == "-" else initial) + _KO_V[parts[1]] + _KO_T[parts[2]]
 
 
 # North Korea's romanisation, syllable by syllable as its names are written: initial
@@ -91,11 +99,11 @@ _DPRK_V = {"eo": "o", "yeo": "yo", "eu": "u"}
 
 
 def _dprk(ch: str) -> str:
-    idx = ord(ch) - 0xAC00
-    if not 0 <= idx < 11172:
+    parts = _jamo(ch)
+    if parts is None:
         return clean(anyascii(ch))
-    vowel = _KO_V[(idx % 588) // 28]
-    return _DPRK_L[idx // 588] + _DPRK_V.get(vowel, vowel) + _KO_T[idx % 28]
+    vowel = _KO_V[parts[1]]
+    return _DPRK_L[parts[0]] + _DPRK_V.get(vowel, vowel) + _KO_T[parts[2]]
 
 
 def _ko_conventional(rr: str) -> str:
