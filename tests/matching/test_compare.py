@@ -72,6 +72,7 @@ MATCHES = [
     ("Person", "Zheng Chenggong", "Cheng Cheng-kung", "g is k, -ong is -ung"),
     ("Person", "Xie Changting", "Hsieh Chang-ting", "-ie is -ieh"),
     ("Person", "Jiang Qing", "Chiang Ching", "j and q are ch"),
+    ("Person", "LI, Yi", "Li I", "Wade-Giles I for yi: a word, not an initial"),
     ("Company", "Shenzhen Zhongxing Trading", "Shenchen Chunghsing Trading", "company words"),
     ("Person", "伊藤", "Itoh", "Japanese long o spelt oh"),
     ("Vessel", "MV Solenne Harbour", "Solenne Harbour", "vessel prefix"),

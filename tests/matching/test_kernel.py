@@ -52,6 +52,8 @@ MORE = [
     ("Person", "徐明"),
     ("Person", "Hsu Ming"),
     ("Person", "Xu Ming"),
+    ("Person", "Li Yi"),
+    ("Person", "Li I"),
     ("Company", "Shenzhen Zhongxing Trading"),
 ]
 FORMS = [f for schema, name in [*NAMES, *MORE] for f in analyse(name, schema)]

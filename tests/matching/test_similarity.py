@@ -51,6 +51,8 @@ NAMES = [
     ("Person", "Zhang Zhiming"),
     ("Person", "Chang Chih-ming"),
     ("Person", "张志明"),
+    ("Person", "Zhang Yi"),
+    ("Person", "Chang I"),
     ("Person", "Αλέξανδρος Παπαδόπουλος"),
     ("Person", "شمس الدین"),
     ("Person", "Shamsuddin"),

@@ -322,7 +322,12 @@ static double cell(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ss
     int single = special && (q_initial || c_initial);
     int begins = single && qi[FIRST] == ci[FIRST] && !qf[MULTI] && !cf[MULTI];
     int both_single = single && q_initial && c_initial;
-    if (single && !begins && !both_single) return 0.0;
+    /* One Chinese word in pinyin (or Han) and Wade-Giles: equal spellings only
+     * (units.py, same_romanisation). "I", Wade-Giles for yi, is a word, not an initial. */
+    int roman = (qi[ROMAN] >= 0 && (qi[ROMAN] == ci[ROMAN] || qi[ROMAN] == ci[LATIN])) ||
+                (ci[ROMAN] >= 0 && ci[ROMAN] == qi[LATIN]);
+    if (single && !begins && !both_single)
+        return roman && r->same_reading >= r->min_pair ? r->same_reading : 0.0;
     int64_t longest = qi[LENGTH] > ci[LENGTH] ? qi[LENGTH] : ci[LENGTH];
     Py_ssize_t cu = c->uidx ? c->uidx[j] : j;
     const Str *qk = &q->keys[i], *ck = &c->keys[cu], *qv = &q->vowels[i], *cv = &c->vowels[cu];
@@ -341,17 +346,14 @@ static double cell(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ss
     double value = base;
     if (single) {
         value = begins ? dmax(base, r->initial) : base;
+        if (roman) value = dmax(value, r->same_reading);
     } else if (special) {
         /* A Hangul or Han word and another: letters count only when the consonants
          * are the same (similarity.py, _special). */
         int syllabic = qf[SYLLABIC] != cf[SYLLABIC];
         if (syllabic && !same_syllables(&q->skels[i], &c->skels[cu])) value = 0.0;
         if (qi[CONCEPT] >= 0 && qi[CONCEPT] == ci[CONCEPT]) value = dmax(value, r->same_concept);
-        /* One Chinese word in pinyin (or Han) and Wade-Giles: equal spellings only
-         * (units.py, same_romanisation). */
-        if ((qi[ROMAN] >= 0 && (qi[ROMAN] == ci[ROMAN] || qi[ROMAN] == ci[LATIN])) ||
-            (ci[ROMAN] >= 0 && ci[ROMAN] == qi[LATIN]))
-            value = dmax(value, r->same_reading);
+        if (roman) value = dmax(value, r->same_reading);
         int alts = qf[ALTS] || cf[ALTS] || syllabic;
         int abjad = qf[ABJAD] || cf[ABJAD];
         /* A Hangul or Han word meets Latin ones by its exact readings alone. */

@@ -312,7 +312,11 @@ def _special(q: UnitTable, c: UnitTable, base: FloatArray) -> FloatArray:
             value = np.where(cross, np.maximum(value, across), value)
     elif abjad.any():
         value = np.where(abjad, np.maximum(value, _skeletons(q, c)), value)
-    value = np.where(_single(q, c), _initials(q, c, base), value)
+    # An initial meets a word it begins; "I", Wade-Giles for yi, is also a word.
+    initials = _initials(q, c, base)
+    if same_roman.any():
+        initials = np.where(same_roman, np.maximum(initials, SAME_READING), initials)
+    value = np.where(_single(q, c), initials, value)
     q_num, c_num = q.ints[:, NUMBER], c.ints[:, NUMBER]
     numbered = np.logical_or.outer(q_num >= 0, c_num >= 0)
     if numbered.any():
@@ -463,10 +467,12 @@ def _special_cell(qu: Unit, cu: Unit, value: float) -> float:
     q_initial = len(qu.text) == 1 and not qu.syllabic
     c_initial = len(cu.text) == 1 and not cu.syllabic
     if q_initial or c_initial:
+        # "I" is Wade-Giles for yi as well as an initial.
+        roman = SAME_READING if same_romanisation(qu, cu) else 0.0
         short, long_ = (qu.text, cu.text) if q_initial else (cu.text, qu.text)
         if long_[:1] == short[:1] and not qu.multi and not cu.multi:
-            return max(value, INITIAL)
-        return value if q_initial and c_initial else 0.0
+            return max(value, INITIAL, roman)
+        return max(value if q_initial and c_initial else 0.0, roman)
     syllabic = qu.syllabic != cu.syllabic
     if syllabic and not same_syllables(qu.skel, cu.skel):
         value = 0.0
