@@ -697,15 +697,23 @@ static PyObject *align(PyObject *self, PyObject *args) {
     PyObject *result = NULL;
     Candidate *cands = NULL;
     char *q_used = NULL, *c_used = NULL;
-    /* Sizes: the weights give the words, ints (9 per unit) the units, sim both. */
+    /* Sizes: the weights give the words, ints (N_INTS per unit) the units, sim both. */
     PyObject *objs[5] = {qw_obj, cw_obj, qi_obj, ci_obj, sim_obj};
+    const char *kinds = "ddqqd"; /* float64 weights, int64 units, float64 sim */
+    const int position[5] = {4, 5, 2, 3, 1}; /* of each in the call, for errors */
     for (; held < 5; held++)
-        if (PyObject_GetBuffer(objs[held], &views[held], PyBUF_C_CONTIGUOUS) < 0) goto done;
-    for (int k = 0; k < 5; k++)
-        if (views[k].itemsize != 8) {
-            PyErr_SetString(PyExc_ValueError, "align: 8-byte items are expected");
+        if (PyObject_GetBuffer(objs[held], &views[held], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+            goto done;
+    for (int k = 0; k < 5; k++) {
+        const char *format = views[k].format ? views[k].format : "B";
+        int ok = kinds[k] == 'd' ? strcmp(format, "d") == 0
+                                 : strcmp(format, "q") == 0 || strcmp(format, "l") == 0;
+        if (views[k].itemsize != 8 || !ok) {
+            PyErr_Format(PyExc_ValueError, "align: argument %d must hold 8-byte %s", position[k],
+                         kinds[k] == 'd' ? "floats (float64)" : "integers (int64)");
             goto done;
         }
+    }
     Py_ssize_t q_len = views[0].len / 8, c_len = views[1].len / 8;
     Py_ssize_t nq = views[2].len / (8 * N_INTS), nc = views[3].len / (8 * N_INTS);
     if (views[2].len != nq * 8 * N_INTS || views[3].len != nc * 8 * N_INTS ||

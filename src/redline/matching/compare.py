@@ -30,7 +30,7 @@ from redline.matching.similarity import (
     SAME_READING,
     SKELETON_EQUAL,
     VOWEL_ONLY,
-    pair_similarity,
+    pair_similarity_cells,
     similarity_at_least,
     unit_similarity,
 )
@@ -93,9 +93,9 @@ def _how(qu: Unit, cu: Unit, value: float) -> str:
     return "spelling"
 
 
-#: Up to this many special cells (numbers, other scripts, readings...) a pair of names
-#: is scored cell by cell; past it, the whole-matrix rules cost less. Both give the same
-#: similarities (tests/matching/test_similarity.py).
+#: Without the C kernel: up to this many special cells (numbers, other scripts,
+#: readings...) a pair of names is scored cell by cell; past it, the whole-matrix rules
+#: cost less. Both give the same similarities (tests/matching/test_similarity.py).
 CELLS_ONE_BY_ONE = 12
 
 
@@ -119,7 +119,7 @@ def compare_names(
     if cells > CELLS_ONE_BY_ONE:
         sim = unit_similarity(query.table, candidate.table)
     else:
-        sim = pair_similarity(query.table, candidate.table, query.units, candidate.units)
+        sim = pair_similarity_cells(query.table, candidate.table, query.units, candidate.units)
     return align(query, candidate, sim, config)
 
 

@@ -434,19 +434,12 @@ def _group_max(matrix: FloatArray, rows: IntArray, cols: IntArray) -> FloatArray
 # holds the two to the same results.
 
 
-def pair_similarity(
-    q: UnitTable, c: UnitTable, q_units: Sequence[Unit], c_units: Sequence[Unit]
-) -> FloatArray:
-    """:func:`unit_similarity` for one pair of names, with the units themselves."""
-    if _KERNEL is not None:
-        return similarity_at_least(q, c, -1.0)
-    return pair_similarity_cells(q, c, q_units, c_units)
-
-
 def pair_similarity_cells(
     q: UnitTable, c: UnitTable, q_units: Sequence[Unit], c_units: Sequence[Unit]
 ) -> FloatArray:
-    """:func:`pair_similarity` in numpy and Python, cell by cell where a rule is special."""
+    """:func:`unit_similarity` for one pair of names in numpy and Python, with the units
+    themselves: cell by cell where a rule is special (without the C kernel, for a pair
+    with few special cells this costs less than the whole-matrix rules)."""
     sim = _plain(q, c)
     q_special = np.flatnonzero(q.has(SPECIAL)).tolist()
     c_special = np.flatnonzero(c.has(SPECIAL)).tolist()
