@@ -157,13 +157,15 @@ def test_positions_outside_a_prepared_column_are_refused() -> None:
     block = FormBlock.of(FORMS)
     cut = block.take(np.asarray([0, 1]), KERNEL.Strings)
     assert cut.table.origin is not None
-    side = list(similarity._side(cut.table))
+    side = list(similarity.side_tuple(cut.table))
     side[10] = np.asarray([10**9] * cut.table.unit_count, dtype=np.int64)
     query = FORMS[0].table
     out = np.empty((query.unit_count, cut.table.unit_count))
     with pytest.raises(IndexError):
-        KERNEL.unit_similarity(similarity._side(query), tuple(side), out, (*similarity._RULES, 0.5))
-    pointing = similarity._side(cut.table)
+        KERNEL.unit_similarity(
+            similarity.side_tuple(query), tuple(side), out, (*similarity._RULES, 0.5)
+        )
+    pointing = similarity.side_tuple(cut.table)
     square = np.empty((cut.table.unit_count, cut.table.unit_count))
     with pytest.raises(ValueError, match="query side"):
         KERNEL.unit_similarity(pointing, pointing, square, (*similarity._RULES, 0.5))
@@ -187,7 +189,7 @@ def test_the_kernel_can_be_switched_off_for_a_process() -> None:
 
 def test_bad_arguments_are_errors_not_crashes() -> None:
     table = FORMS[0].table
-    side = similarity._side(table)
+    side = similarity.side_tuple(table)
     out = np.empty((table.unit_count, table.unit_count))
     rules = (*similarity._RULES, -1.0)
     with pytest.raises(ValueError):
@@ -279,3 +281,155 @@ def test_screening_without_the_kernel_gives_the_same_matches(
     assert [(m.entity_id, m.score, m.explanations) for m in with_kernel] == [
         (m.entity_id, m.score, m.explanations) for m in without
     ]
+
+
+# --- compare and best_name: the whole comparison of names in one call --------------
+
+
+def test_compare_is_the_similarities_then_the_alignment() -> None:
+    knobs = CONFIG.knobs
+    for qf in FORMS:
+        for cf in FORMS:
+            sim = similarity_at_least(qf.table, cf.table, CONFIG.min_pair)
+            whole = KERNEL.compare(
+                similarity.prepared(qf.table), similarity.prepared(cf.table), CONFIG.rules, knobs
+            )
+            assert whole == KERNEL.align(
+                sim,
+                qf.table.ints,
+                cf.table.ints,
+                qf.table.token_weights,
+                cf.table.token_weights,
+                knobs,
+            )
+
+
+def _profile(schema: str, names: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+    from redline.entities import Entity
+    from redline.matching.profile import profile_of
+
+    entity = Entity("p", schema)
+    for prop, name in names:
+        entity.add(prop, name)
+    return profile_of(entity)
+
+
+def _best_name_alike(query, candidate) -> None:  # type: ignore[no-untyped-def]
+    """The kernel's best_name against the Python rule it replaces (base class)."""
+    algo = RedlineV1()
+    fast = algo.best_name(query, candidate)
+    slow = super(RedlineV1, algo).best_name(query, candidate)
+    assert (fast.score, fast.detail, fast.query, fast.candidate) == (
+        slow.score,
+        slow.detail,
+        slow.query,
+        slow.candidate,
+    )
+
+
+PROFILES = [
+    ("Person", [("name", "Qassem Damavandian"), ("alias", "قاسم دماوندیان")]),
+    ("Person", [("name", "Ghasem Damavandian"), ("weakAlias", "Damavandian")]),
+    (
+        "Person",
+        [("name", "Abdollah Mehrabi"), ("alias", "Abdullah Merhabi"), ("alias", "A. Mehrabi")],
+    ),
+    ("Person", [("name", "Ali Ali"), ("alias", "Amin Ali Amin"), ("weakAlias", "Ali")]),
+    ("Organization", [("name", "Quds Aviation Industries"), ("alias", "Qods Aviation")]),
+    ("Organization", [("name", "Ghods Aviation Industry"), ("weakAlias", "QAI")]),
+    ("Person", [("name", "George Bush"), ("alias", "ג׳ורג׳ בוש")]),
+    ("Person", [("name", "Xu Ming"), ("alias", "徐明"), ("alias", "Hsu Ming")]),
+    ("Person", [("name", "Mariadelcarmenlopez")]),  # run together: "spaced apart"
+    ("Person", [("name", "Maria Del Carmen Lopes"), ("alias", "M. C. Lopez")]),
+]
+
+
+def test_best_name_in_the_kernel_is_the_python_rule() -> None:
+    profiles = [_profile(schema, names) for schema, names in PROFILES]
+    assert all(p.plain_names for p in profiles)
+    for query in profiles:
+        for candidate in profiles:
+            _best_name_alike(query, candidate)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["name", "alias", "weakAlias"]), _TEXT), max_size=4),
+    st.lists(st.tuples(st.sampled_from(["name", "alias", "weakAlias"]), _TEXT), max_size=4),
+)
+def test_any_names_score_in_the_kernel_as_in_python(
+    query: list[tuple[str, str]], candidate: list[tuple[str, str]]
+) -> None:
+    q, c = _profile("Person", query), _profile("Person", candidate)
+    if q.plain_names and c.plain_names:
+        _best_name_alike(q, c)
+
+
+def test_names_with_numbers_or_legal_forms_stay_in_python() -> None:
+    numbered = _profile("Company", [("name", "Marrowgate Leasing 3 Ltd")])
+    plain = _profile("Company", [("name", "Marrowgate Leasing")])
+    assert not numbered.plain_names and plain.plain_names
+    result = RedlineV1().compare(plain, numbered)
+    assert "a number on one side only" in result.explanations[0].detail
+    assert numbered.kernel_names is None
+
+
+def test_a_profile_is_saved_without_its_kernel_names() -> None:
+    import pickle
+
+    profile = _profile("Person", [("name", "Qassem Damavandian")])
+    RedlineV1().compare(profile, profile)
+    assert profile.kernel_names is not None
+    again = pickle.loads(pickle.dumps(profile))
+    assert again.kernel_names is None and again.plain_names
+    assert RedlineV1().compare(again, profile).score == 1.0
+
+
+def test_an_explanation_is_written_when_read() -> None:
+    from redline.matching.algorithms import Explanation
+
+    calls: list[int] = []
+
+    def write() -> str:
+        calls.append(1)
+        return "written"
+
+    lazy = Explanation("name_match", 0.9, write, "a", "b")
+    assert calls == []
+    assert lazy.detail == "written" and lazy.detail == "written"
+    assert calls == [1]
+    assert lazy == Explanation("name_match", 0.9, "written", "a", "b")
+    assert lazy.to_dict()["detail"] == "written"
+
+
+def test_bad_sides_and_names_are_errors_not_crashes() -> None:
+    table = FORMS[0].table
+    side = similarity.side_tuple(table)
+    with pytest.raises(ValueError, match="8-byte"):
+        KERNEL.Side(side, table.ints)
+    with pytest.raises(ValueError, match="spans words"):
+        KERNEL.Side(side, table.token_weights[:0])
+    bare = KERNEL.Side(side)
+    with pytest.raises(ValueError, match="word weights"):
+        KERNEL.compare(bare, bare, CONFIG.rules, CONFIG.knobs)
+    with pytest.raises(TypeError):
+        KERNEL.compare(side, side, CONFIG.rules, CONFIG.knobs)
+    with pytest.raises(ValueError, match="word weights"):
+        KERNEL.Names([(1.0, ((bare, "x"),), "x", "name")])
+    with pytest.raises(TypeError, match="not \\(factor, forms, text, kind\\)"):
+        KERNEL.Names([("heavy", (), "x", "name")])
+    with pytest.raises(TypeError, match="not \\(Side, str\\)"):
+        KERNEL.Names([(1.0, ((side, "x"),), "x", "name")])
+    with pytest.raises(TypeError):
+        KERNEL.best_name([], [], CONFIG.rules, CONFIG.knobs)
+    empty = KERNEL.Names([])
+    assert KERNEL.best_name(empty, empty, CONFIG.rules, CONFIG.knobs) == (
+        0.0,
+        -1,
+        -1,
+        -1,
+        -1,
+        None,
+        None,
+        None,
+    )

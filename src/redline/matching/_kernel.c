@@ -83,8 +83,8 @@ static int cliff(int64_t length) {
 /* ---- edit distance ------------------------------------------------------------- */
 
 typedef struct {
+    int ok; /* one byte per letter and 1..64 letters; -1: not built yet */
     uint64_t pm[256];
-    int ok; /* one byte per letter and 1..64 letters */
 } Pattern;
 
 static void pattern_of(const Str *s, Pattern *p) {
@@ -129,6 +129,13 @@ static int64_t osa_dp(const Str *a, const Str *b) {
     int64_t out = prev[m];
     if (buf != stack) PyMem_Free(buf);
     return out;
+}
+
+/* The pattern of query string ``s``, built at its first use: most cells are decided by
+ * bounds before any edit distance, and a pattern costs a 2 KB clear. */
+static const Pattern *pattern_at(Pattern *patterns, Py_ssize_t k, const Str *s) {
+    if (patterns[k].ok < 0) pattern_of(s, &patterns[k]);
+    return &patterns[k];
 }
 
 /* Hyyrö (2003), the OSA variant: distance of the pattern's string and ``b``. */
@@ -214,7 +221,7 @@ typedef struct {
  * cross-script similarity (similarity.py, _readings). With a floor, a pair whose bounds
  * leave both under it is skipped: it could only change a cell that ends under the floor,
  * which is 0 either way. */
-static void readings(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ssize_t i,
+static void readings(const Rules *r, const Side *q, QueryPatterns *qp, Py_ssize_t i,
                      const Side *c, Py_ssize_t j, int abjad, int alts, int cross, int exact,
                      int syllabic, double *by_reading, double *across) {
     double by = -1.0, mixed_best = -1.0;
@@ -241,9 +248,9 @@ static void readings(const Rules *r, const Side *q, const QueryPatterns *qp, Py_
                     (!cross || mixed + r->cross_bonus < r->min_pair))
                     continue;
             }
-            int64_t distance = osa(&qp->rkeys[a], ka, kb);
+            int64_t distance = osa(pattern_at(qp->rkeys, a, ka), ka, kb);
             double letters = edit_similarity(r, distance, longest);
-            double consonants = skeleton_similarity(r, osa(&qp->rskels[a], sa, sb),
+            double consonants = skeleton_similarity(r, osa(pattern_at(qp->rskels, a, sa), sa, sb),
                                                     q->rlens[2 * a + 1], c->rlens[2 * b + 1],
                                                     exact);
             /* A Hangul or Han reading against another word: a consonant edit is
@@ -265,17 +272,17 @@ static void readings(const Rules *r, const Side *q, const QueryPatterns *qp, Py_
 }
 
 /* The skeleton similarity of two units, as similarity.py's _skeletons. */
-static double skeletons(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ssize_t i,
+static double skeletons(const Rules *r, const Side *q, QueryPatterns *qp, Py_ssize_t i,
                         const Side *c, Py_ssize_t cu, const int64_t *qi, const int64_t *ci,
                         const uint8_t *qf, const uint8_t *cf) {
     int exact = qf[MULTI] || cf[MULTI];
-    double best = skeleton_similarity(r, osa(&qp->skels[i], &q->skels[i], &c->skels[cu]),
+    double best = skeleton_similarity(r, osa(pattern_at(qp->skels, i, &q->skels[i]), &q->skels[i], &c->skels[cu]),
                                       qi[SKEL_LEN], ci[SKEL_LEN], exact);
     if (qf[BARE] && !cf[ABJAD])
-        best = dmax(best, skeleton_similarity(r, osa(&qp->bare[i], &q->bare[i], &c->skels[cu]),
+        best = dmax(best, skeleton_similarity(r, osa(pattern_at(qp->bare, i, &q->bare[i]), &q->bare[i], &c->skels[cu]),
                                               qi[BARE_LEN], ci[SKEL_LEN], exact));
     if (cf[BARE] && !qf[ABJAD])
-        best = dmax(best, skeleton_similarity(r, osa(&qp->skels[i], &q->skels[i], &c->bare[cu]),
+        best = dmax(best, skeleton_similarity(r, osa(pattern_at(qp->skels, i, &q->skels[i]), &q->skels[i], &c->bare[cu]),
                                               qi[SKEL_LEN], ci[BARE_LEN], exact));
     return best;
 }
@@ -306,7 +313,7 @@ static int skeletons_under(const Rules *r, const Side *q, Py_ssize_t i, const Si
  * distances leave it under the floor is not computed: it could only decide a cell that
  * ends under the floor, and such a cell is 0 either way (the parts are combined by max,
  * and an initial's 0.8 and equal numbers' 1.0 do not depend on them). */
-static double cell(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ssize_t i,
+static double cell(const Rules *r, const Side *q, QueryPatterns *qp, Py_ssize_t i,
                    const Side *c, Py_ssize_t j) {
     const int64_t *qi = q->ints + i * N_INTS, *ci = c->ints + j * N_INTS;
     const uint8_t *qf = q->flags + i * N_FLAGS, *cf = c->flags + j * N_FLAGS;
@@ -338,9 +345,9 @@ static double cell(const Rules *r, const Side *q, const QueryPatterns *qp, Py_ss
                         r->min_pair;
     double base = 0.0;
     if (!skip_base) {
-        base = edit_similarity(r, osa(&qp->keys[i], qk, ck), longest);
+        base = edit_similarity(r, osa(pattern_at(qp->keys, i, qk), qk, ck), longest);
         if (base < r->vowel_only) /* else the vowel-folded keys, at most 1.0 x 0.92, lose */
-            base = dmax(base, edit_similarity(r, osa(&qp->vowels[i], qv, cv), longest) *
+            base = dmax(base, edit_similarity(r, osa(pattern_at(qp->vowels, i, qv), qv, cv), longest) *
                                   r->vowel_only);
     }
     double value = base;
@@ -592,61 +599,280 @@ static int side_of(PyObject *tuple, Side *s) {
     return 0;
 }
 
-static Pattern *patterns(const Str *strs, Py_ssize_t n) {
-    Pattern *out = (Pattern *)PyMem_Malloc(sizeof(Pattern) * (size_t)(n ? n : 1));
-    if (out == NULL) return NULL;
-    for (Py_ssize_t k = 0; k < n; k++) pattern_of(&strs[k], &out[k]);
-    return out;
+/* ---- Side: one UnitTable's arguments, read once --------------------------------- */
+
+typedef struct {
+    PyObject_HEAD
+    Side side;
+    PyObject *source; /* an indexed side's tuple: keeps the block's columns alive */
+    char *block;      /* a side of its own strings: all of it, copied into one block */
+    const double *weights; /* per word, in the block; NULL when not given */
+    Py_ssize_t words;
+} SideObject;
+
+static PyObject *side_type = NULL;
+
+static void side_dealloc(SideObject *self) {
+    if (self->block != NULL)
+        PyMem_Free(self->block);
+    else
+        side_free(&self->side);
+    Py_XDECREF(self->source);
+    PyTypeObject *type = Py_TYPE(self);
+    type->tp_free((PyObject *)self);
+    Py_DECREF(type);
+}
+
+static size_t up8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+/* Copy a side that holds its own strings, and ``words`` weights, into one block: a
+ * comparison then reads a few adjacent cache lines instead of a dozen objects spread
+ * over the heap. ``to`` points into the block and owns nothing else. */
+static char *pack(const Side *from, const double *weights, Py_ssize_t words, Side *to,
+                  const double **weights_at) {
+    Py_ssize_t n = from->n, readings = from->readings;
+    const Str *columns[6] = {from->keys, from->vowels, from->skels,
+                             from->bare, from->rkeys, from->rskels};
+    Py_ssize_t lengths[6] = {n, n, n, n, readings, readings};
+    size_t text = 0;
+    for (int k = 0; k < 6; k++)
+        for (Py_ssize_t x = 0; x < lengths[k]; x++)
+            text += up8((size_t)columns[k][x].len * (size_t)columns[k][x].kind);
+    size_t sizes[8] = {
+        sizeof(int64_t) * (size_t)(n * N_INTS), /* ints */
+        sizeof(int64_t) * (size_t)n,            /* reading counts */
+        sizeof(int64_t) * (size_t)(2 * readings), /* reading lengths */
+        sizeof(Py_ssize_t) * (size_t)n,         /* reading starts */
+        sizeof(double) * (size_t)words,         /* weights */
+        sizeof(Str) * (size_t)(4 * n + 2 * readings),
+        up8((size_t)(n * N_FLAGS)),             /* flags */
+        text,
+    };
+    size_t total = 0;
+    for (int k = 0; k < 8; k++) total += up8(sizes[k]);
+    char *block = (char *)PyMem_Malloc(total ? total : 1);
+    if (block == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    char *at = block;
+    memset(to, 0, sizeof(*to));
+    to->n = n;
+    to->readings = readings;
+    memcpy(at, from->ints, sizes[0]);
+    to->ints = (const int64_t *)at;
+    at += up8(sizes[0]);
+    memcpy(at, from->rcounts, sizes[1]);
+    to->rcounts = (const int64_t *)at;
+    at += up8(sizes[1]);
+    memcpy(at, from->rlens, sizes[2]);
+    to->rlens = (const int64_t *)at;
+    at += up8(sizes[2]);
+    memcpy(at, from->rstart, sizes[3]);
+    to->rstart = (Py_ssize_t *)at;
+    at += up8(sizes[3]);
+    if (words) memcpy(at, weights, sizes[4]);
+    double *w = (double *)at;
+    at += up8(sizes[4]);
+    Str *strs = (Str *)at;
+    at += up8(sizes[5]);
+    memcpy(at, from->flags, (size_t)(n * N_FLAGS));
+    to->flags = (const uint8_t *)at;
+    at += up8(sizes[6]);
+    Str **targets[6] = {&to->keys, &to->vowels, &to->skels, &to->bare, &to->rkeys, &to->rskels};
+    for (int k = 0; k < 6; k++) {
+        *targets[k] = strs;
+        for (Py_ssize_t x = 0; x < lengths[k]; x++) {
+            Str str = columns[k][x];
+            size_t bytes = (size_t)str.len * (size_t)str.kind;
+            if (bytes) memcpy(at, str.data, bytes);
+            str.data = at;
+            at += up8(bytes);
+            *strs++ = str;
+        }
+    }
+    *weights_at = w;
+    return block;
+}
+
+static int spans_ok(const int64_t *ints, Py_ssize_t n, Py_ssize_t tokens, const char *what) {
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int64_t start = ints[k * N_INTS + START], end = ints[k * N_INTS + END];
+        if (start < 0 || end <= start || end > tokens) {
+            PyErr_Format(PyExc_ValueError, "%s: unit %zd spans words %lld..%lld of %zd", what,
+                         k, (long long)start, (long long)end, tokens);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Whether ``view`` holds 8-byte values of ``kind`` ('d' float64, 'q' int64); else an
+ * error naming argument ``position`` of ``function``. */
+static int typed(const Py_buffer *view, char kind, const char *function, int position) {
+    const char *format = view->format ? view->format : "B";
+    int ok = kind == 'd' ? strcmp(format, "d") == 0
+                         : strcmp(format, "q") == 0 || strcmp(format, "l") == 0;
+    if (view->itemsize == 8 && ok) return 1;
+    PyErr_Format(PyExc_ValueError, "%s: argument %d must hold 8-byte %s", function, position,
+                 kind == 'd' ? "floats (float64)" : "integers (int64)");
+    return 0;
+}
+
+static PyObject *side_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
+    (void)kwargs;
+    PyObject *tuple, *weights_obj = Py_None;
+    if (!PyArg_ParseTuple(args, "O!|O", &PyTuple_Type, &tuple, &weights_obj)) return NULL;
+    SideObject *self = (SideObject *)type->tp_alloc(type, 0);
+    if (self == NULL) return NULL;
+    /* tp_alloc zeroes the object: side_dealloc frees only what was taken */
+    Side read;
+    Py_buffer weights;
+    int weights_held = 0;
+    if (side_of(tuple, &read) < 0) goto fail;
+    if (weights_obj != Py_None) {
+        if (PyObject_GetBuffer(weights_obj, &weights, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+            goto fail;
+        weights_held = 1;
+        if (!typed(&weights, 'd', "Side", 2)) goto fail;
+        if (read.uidx != NULL) {
+            PyErr_SetString(PyExc_ValueError, "Side: a side with word weights holds its own "
+                                              "strings (no indexes)");
+            goto fail;
+        }
+        if (!spans_ok(read.ints, read.n, weights.len / 8, "Side")) goto fail;
+    }
+    if (read.uidx != NULL) {
+        /* A cut of a block: its strings stay in the block's columns. */
+        self->side = read;
+        Py_INCREF(tuple);
+        self->source = tuple;
+        return (PyObject *)self;
+    }
+    self->words = weights_held ? weights.len / 8 : 0;
+    const double *weights_at = NULL;
+    self->block = pack(&read, weights_held ? (const double *)weights.buf : NULL, self->words,
+                       &self->side, &weights_at);
+    if (self->block == NULL) goto fail;
+    if (weights_held) {
+        self->weights = weights_at;
+        PyBuffer_Release(&weights);
+    }
+    side_free(&read);
+    return (PyObject *)self;
+fail:
+    if (weights_held) PyBuffer_Release(&weights);
+    side_free(&read);
+    Py_DECREF(self);
+    return NULL;
+}
+
+static PyType_Slot side_slots[] = {
+    {Py_tp_new, side_new},
+    {Py_tp_dealloc, side_dealloc},
+    {Py_tp_doc, "Side(side_tuple[, token_weights]): one UnitTable as unit_similarity and "
+                "compare take it, read once and kept; compare needs the word weights."},
+    {0, NULL},
+};
+
+static PyType_Spec side_spec = {"redline.matching._kernel.Side", sizeof(SideObject), 0,
+                                Py_TPFLAGS_DEFAULT, side_slots};
+
+/* A side argument: a Side object (borrowed) or a side tuple, read into ``tmp`` (which
+ * the caller frees with side_free whether or not this succeeds). */
+static const Side *side_arg(PyObject *obj, Side *tmp, const char *what) {
+    if (PyObject_TypeCheck(obj, (PyTypeObject *)side_type)) return &((SideObject *)obj)->side;
+    if (!PyTuple_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s: a Side or a side tuple is expected", what);
+        return NULL;
+    }
+    return side_of(obj, tmp) < 0 ? NULL : tmp;
+}
+
+/* ``count`` floats from a tuple of Python floats (quicker than PyArg_ParseTuple, which
+ * compare pays on every pair). */
+static int floats(PyObject *tuple, double *out, Py_ssize_t count, const char *what) {
+    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != count) {
+        PyErr_Format(PyExc_TypeError, "%s: a tuple of %zd floats is expected", what, count);
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *item = PyTuple_GET_ITEM(tuple, k);
+        out[k] = PyFloat_Check(item) ? PyFloat_AS_DOUBLE(item) : PyFloat_AsDouble(item);
+        if (out[k] == -1.0 && PyErr_Occurred()) return -1;
+    }
+    return 0;
+}
+
+static int rules_of(PyObject *tuple, Rules *r) {
+    double v[12];
+    if (floats(tuple, v, 12, "rules") < 0) return -1;
+    r->cliff_factor = v[0];
+    r->vowel_only = v[1];
+    r->same_concept = v[2];
+    r->same_reading = v[3];
+    r->initial = v[4];
+    r->cross_bonus = v[5];
+    for (int k = 0; k < 5; k++) r->skeleton_equal[k] = v[6 + k];
+    r->min_pair = v[11];
+    return 0;
+}
+
+/* Room for the query's patterns, kept between calls (the GIL is held throughout): a
+ * fresh block per call is memory the cache has not seen, and most calls are small. */
+static Pattern *scratch = NULL;
+static Py_ssize_t scratch_size = 0;
+
+/* Every cell of ``q`` x ``c`` into ``out`` (row-major). The query's edit-distance
+ * patterns are made here, each at its first use. */
+static int fill(const Rules *r, const Side *q, const Side *c, double *out) {
+    Py_ssize_t count = 4 * q->n + 2 * q->readings;
+    if (count > scratch_size) {
+        Pattern *grown = (Pattern *)PyMem_Realloc(scratch, sizeof(Pattern) * (size_t)count);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        scratch = grown;
+        scratch_size = count;
+    }
+    Pattern *all = scratch;
+    for (Py_ssize_t k = 0; k < count; k++) all[k].ok = -1;
+    QueryPatterns qp = {all, all + q->n, all + 2 * q->n, all + 3 * q->n, all + 4 * q->n,
+                        all + 4 * q->n + q->readings};
+    for (Py_ssize_t i = 0; i < q->n; i++)
+        for (Py_ssize_t j = 0; j < c->n; j++) out[i * c->n + j] = cell(r, q, &qp, i, c, j);
+    return 0;
 }
 
 static PyObject *unit_similarity(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *q_tuple, *c_tuple, *out_obj, *rules_tuple;
-    if (!PyArg_ParseTuple(args, "O!O!OO!", &PyTuple_Type, &q_tuple, &PyTuple_Type, &c_tuple,
-                          &out_obj, &PyTuple_Type, &rules_tuple))
-        return NULL;
+    PyObject *q_obj, *c_obj, *out_obj, *rules_tuple;
+    if (!PyArg_ParseTuple(args, "OOOO", &q_obj, &c_obj, &out_obj, &rules_tuple)) return NULL;
     Rules r;
-    if (!PyArg_ParseTuple(rules_tuple, "dddddddddddd", &r.cliff_factor, &r.vowel_only,
-                          &r.same_concept, &r.same_reading, &r.initial, &r.cross_bonus,
-                          &r.skeleton_equal[0], &r.skeleton_equal[1], &r.skeleton_equal[2],
-                          &r.skeleton_equal[3], &r.skeleton_equal[4], &r.min_pair))
-        return NULL;
-    Side q, c;
-    memset(&q, 0, sizeof(q));
-    memset(&c, 0, sizeof(c));
-    QueryPatterns qp = {0};
+    if (rules_of(rules_tuple, &r) < 0) return NULL;
+    Side q_tmp, c_tmp;
+    memset(&q_tmp, 0, sizeof(q_tmp));
+    memset(&c_tmp, 0, sizeof(c_tmp));
     Py_buffer out_view;
     int out_held = 0;
     PyObject *result = NULL;
-    if (side_of(q_tuple, &q) < 0 || side_of(c_tuple, &c) < 0) goto done;
-    if (q.uidx != NULL) {
+    const Side *q = side_arg(q_obj, &q_tmp, "query side");
+    const Side *c = q == NULL ? NULL : side_arg(c_obj, &c_tmp, "candidate side");
+    if (q == NULL || c == NULL) goto done;
+    if (q->uidx != NULL) {
         PyErr_SetString(PyExc_ValueError, "the query side holds its own strings (no indexes)");
         goto done;
     }
-    if (buffer(out_obj, &out_view, 8, q.n * c.n, 1, "out") < 0) goto done;
+    if (buffer(out_obj, &out_view, 8, q->n * c->n, 1, "out") < 0) goto done;
     out_held = 1;
-    if (!(qp.keys = patterns(q.keys, q.n)) || !(qp.vowels = patterns(q.vowels, q.n)) ||
-        !(qp.skels = patterns(q.skels, q.n)) || !(qp.bare = patterns(q.bare, q.n)) ||
-        !(qp.rkeys = patterns(q.rkeys, q.readings)) ||
-        !(qp.rskels = patterns(q.rskels, q.readings))) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    double *out = (double *)out_view.buf;
-    for (Py_ssize_t i = 0; i < q.n; i++)
-        for (Py_ssize_t j = 0; j < c.n; j++) out[i * c.n + j] = cell(&r, &q, &qp, i, &c, j);
+    if (fill(&r, q, c, (double *)out_view.buf) < 0) goto done;
     Py_INCREF(Py_None);
     result = Py_None;
 done:
-    PyMem_Free(qp.keys);
-    PyMem_Free(qp.vowels);
-    PyMem_Free(qp.skels);
-    PyMem_Free(qp.bare);
-    PyMem_Free(qp.rkeys);
-    PyMem_Free(qp.rskels);
     if (out_held) PyBuffer_Release(&out_view);
-    side_free(&q); /* a side that failed part way holds only what it took */
-    side_free(&c);
+    side_free(&q_tmp); /* a side that failed part way holds only what it took */
+    side_free(&c_tmp);
     return result;
 }
 
@@ -656,6 +882,10 @@ typedef struct {
     double value, weight, drift;
     Py_ssize_t i, j, order;
 } Candidate;
+
+typedef struct {
+    double min_pair, extra_query, extra_candidate, left_over;
+} Knobs;
 
 /* Best similarity first, heavier words first, words at the same place in their names
  * first; between equals, row-major order (the stable sort of compare.py). */
@@ -673,73 +903,44 @@ static double span_weight(const double *weights, int64_t start, int64_t end) {
     return sum;
 }
 
-static int spans_ok(const int64_t *ints, Py_ssize_t n, Py_ssize_t tokens, const char *what) {
-    for (Py_ssize_t k = 0; k < n; k++) {
-        int64_t start = ints[k * N_INTS + START], end = ints[k * N_INTS + END];
-        if (start < 0 || end <= start || end > tokens) {
-            PyErr_Format(PyExc_ValueError, "%s: unit %zd spans words %lld..%lld of %zd", what,
-                         k, (long long)start, (long long)end, tokens);
-            return 0;
-        }
-    }
-    return 1;
+/* Room for one alignment: the candidate pairs and the words used on each side. */
+typedef struct {
+    Candidate *cands;
+    char *q_used, *c_used;
+    Py_ssize_t chosen; /* the first ``chosen`` of cands are the aligned pairs, best first */
+    double matched, total;
+} Alignment;
+
+static void alignment_free(Alignment *a) {
+    PyMem_Free(a->cands);
+    PyMem_Free(a->q_used);
+    PyMem_Free(a->c_used);
 }
 
-static PyObject *align(PyObject *self, PyObject *args) {
-    (void)self;
-    PyObject *sim_obj, *qi_obj, *ci_obj, *qw_obj, *cw_obj;
-    double min_pair, extra_query, extra_candidate, left_over;
-    if (!PyArg_ParseTuple(args, "OOOOO(dddd)", &sim_obj, &qi_obj, &ci_obj, &qw_obj, &cw_obj,
-                          &min_pair, &extra_query, &extra_candidate, &left_over))
-        return NULL;
-    Py_buffer views[5];
-    int held = 0;
-    PyObject *result = NULL;
-    Candidate *cands = NULL;
-    char *q_used = NULL, *c_used = NULL;
-    /* Sizes: the weights give the words, ints (N_INTS per unit) the units, sim both. */
-    PyObject *objs[5] = {qw_obj, cw_obj, qi_obj, ci_obj, sim_obj};
-    const char *kinds = "ddqqd"; /* float64 weights, int64 units, float64 sim */
-    const int position[5] = {4, 5, 2, 3, 1}; /* of each in the call, for errors */
-    for (; held < 5; held++)
-        if (PyObject_GetBuffer(objs[held], &views[held], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
-            goto done;
-    for (int k = 0; k < 5; k++) {
-        const char *format = views[k].format ? views[k].format : "B";
-        int ok = kinds[k] == 'd' ? strcmp(format, "d") == 0
-                                 : strcmp(format, "q") == 0 || strcmp(format, "l") == 0;
-        if (views[k].itemsize != 8 || !ok) {
-            PyErr_Format(PyExc_ValueError, "align: argument %d must hold 8-byte %s", position[k],
-                         kinds[k] == 'd' ? "floats (float64)" : "integers (int64)");
-            goto done;
-        }
-    }
-    Py_ssize_t q_len = views[0].len / 8, c_len = views[1].len / 8;
-    Py_ssize_t nq = views[2].len / (8 * N_INTS), nc = views[3].len / (8 * N_INTS);
-    if (views[2].len != nq * 8 * N_INTS || views[3].len != nc * 8 * N_INTS ||
-        views[4].len != nq * nc * 8) {
-        PyErr_SetString(PyExc_ValueError, "align: sim must be query units x candidate units");
-        goto done;
-    }
-    const double *qw = (const double *)views[0].buf, *cw = (const double *)views[1].buf;
-    const int64_t *qi = (const int64_t *)views[2].buf, *ci = (const int64_t *)views[3].buf;
-    const double *sim = (const double *)views[4].buf;
-    if (!spans_ok(qi, nq, q_len, "query") || !spans_ok(ci, nc, c_len, "candidate")) goto done;
+/* The alignment of ``nq`` query units and ``nc`` candidate units (spans checked by the
+ * caller) given their similarities, into ``a`` (freed by the caller either way); -1
+ * with an error set when memory runs out. */
+static int align_core(const double *sim, Py_ssize_t nq, Py_ssize_t nc, const int64_t *qi,
+                      const int64_t *ci, const double *qw, Py_ssize_t q_len, const double *cw,
+                      Py_ssize_t c_len, const Knobs *k, Alignment *a) {
+    memset(a, 0, sizeof(*a));
     Py_ssize_t n = 0;
-    for (Py_ssize_t k = 0; k < nq * nc; k++) n += sim[k] >= min_pair;
-    cands = (Candidate *)PyMem_Malloc(sizeof(Candidate) * (size_t)(n ? n : 1));
-    q_used = (char *)PyMem_Calloc((size_t)(q_len ? q_len : 1), 1);
-    c_used = (char *)PyMem_Calloc((size_t)(c_len ? c_len : 1), 1);
-    if (cands == NULL || q_used == NULL || c_used == NULL) {
+    for (Py_ssize_t x = 0; x < nq * nc; x++) n += sim[x] >= k->min_pair;
+    a->cands = (Candidate *)PyMem_Malloc(sizeof(Candidate) * (size_t)(n ? n : 1));
+    a->q_used = (char *)PyMem_Calloc((size_t)(q_len ? q_len : 1), 1);
+    a->c_used = (char *)PyMem_Calloc((size_t)(c_len ? c_len : 1), 1);
+    if (a->cands == NULL || a->q_used == NULL || a->c_used == NULL) {
         PyErr_NoMemory();
-        goto done;
+        return -1;
     }
+    Candidate *cands = a->cands;
+    char *q_used = a->q_used, *c_used = a->c_used;
     n = 0;
     for (Py_ssize_t i = 0; i < nq; i++) {
         const int64_t *qu = qi + i * N_INTS;
         for (Py_ssize_t j = 0; j < nc; j++) {
             double value = sim[i * nc + j];
-            if (!(value >= min_pair)) continue;
+            if (!(value >= k->min_pair)) continue;
             const int64_t *cu = ci + j * N_INTS;
             Candidate *c = &cands[n];
             c->value = value;
@@ -752,28 +953,20 @@ static PyObject *align(PyObject *self, PyObject *args) {
             c->order = n++;
         }
     }
-    qsort(cands, (size_t)n, sizeof(Candidate), candidate_cmp);
-    PyObject *pairs = PyList_New(0);
-    if (pairs == NULL) goto done;
+    if (n > 1) qsort(cands, (size_t)n, sizeof(Candidate), candidate_cmp);
     double matched = 0.0, total = 0.0;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        const Candidate *c = &cands[k];
-        const int64_t *qu = qi + c->i * N_INTS, *cu = ci + c->j * N_INTS;
+    for (Py_ssize_t x = 0; x < n; x++) {
+        const Candidate c = cands[x];
+        const int64_t *qu = qi + c.i * N_INTS, *cu = ci + c.j * N_INTS;
         int taken = 0;
         for (int64_t t = qu[START]; t < qu[END] && !taken; t++) taken = q_used[t];
         for (int64_t t = cu[START]; t < cu[END] && !taken; t++) taken = c_used[t];
         if (taken) continue;
         for (int64_t t = qu[START]; t < qu[END]; t++) q_used[t] = 1;
         for (int64_t t = cu[START]; t < cu[END]; t++) c_used[t] = 1;
-        matched += c->value * c->weight;
-        total += c->weight;
-        PyObject *pair = Py_BuildValue("(nnd)", c->i, c->j, c->value);
-        if (pair == NULL || PyList_Append(pairs, pair) < 0) {
-            Py_XDECREF(pair);
-            Py_DECREF(pairs);
-            goto done;
-        }
-        Py_DECREF(pair);
+        matched += c.value * c.weight;
+        total += c.weight;
+        cands[a->chosen++] = c; /* x >= chosen: nothing unread is overwritten */
     }
     /* Words left over (compare.py): on both sides, each at least ``left_over``; on one
      * side only, by extra_query or extra_candidate. */
@@ -783,27 +976,341 @@ static PyObject *align(PyObject *self, PyObject *args) {
     if (q_extra && c_extra) {
         double sum = 0.0;
         for (Py_ssize_t t = 0; t < q_len; t++)
-            if (!q_used[t]) sum += qw[t] >= left_over ? qw[t] : left_over;
+            if (!q_used[t]) sum += qw[t] >= k->left_over ? qw[t] : k->left_over;
         for (Py_ssize_t t = 0; t < c_len; t++)
-            if (!c_used[t]) sum += cw[t] >= left_over ? cw[t] : left_over;
+            if (!c_used[t]) sum += cw[t] >= k->left_over ? cw[t] : k->left_over;
         total += sum;
     } else {
         double sum = 0.0;
         for (Py_ssize_t t = 0; t < q_len; t++)
             if (!q_used[t]) sum += qw[t];
-        total += sum * extra_query;
+        total += sum * k->extra_query;
         sum = 0.0;
         for (Py_ssize_t t = 0; t < c_len; t++)
             if (!c_used[t]) sum += cw[t];
-        total += sum * extra_candidate;
+        total += sum * k->extra_candidate;
     }
-    result = Py_BuildValue("(ddNy#y#)", matched, total, pairs, q_used, q_len, c_used, c_len);
+    a->matched = matched;
+    a->total = total;
+    return 0;
+}
+
+/* align_core's result as Python takes it: (matched, total, [(unit, unit, value)...],
+ * query words used, candidate words used), or NULL with an error set. */
+static PyObject *align_units(const double *sim, Py_ssize_t nq, Py_ssize_t nc, const int64_t *qi,
+                             const int64_t *ci, const double *qw, Py_ssize_t q_len,
+                             const double *cw, Py_ssize_t c_len, const Knobs *k) {
+    Alignment a;
+    PyObject *result = NULL, *pairs = NULL;
+    if (align_core(sim, nq, nc, qi, ci, qw, q_len, cw, c_len, k, &a) < 0) goto done;
+    pairs = PyList_New(a.chosen);
+    if (pairs == NULL) goto done;
+    for (Py_ssize_t x = 0; x < a.chosen; x++) {
+        PyObject *pair = Py_BuildValue("(nnd)", a.cands[x].i, a.cands[x].j, a.cands[x].value);
+        if (pair == NULL) goto done;
+        PyList_SET_ITEM(pairs, x, pair);
+    }
+    result = Py_BuildValue("(ddOy#y#)", a.matched, a.total, pairs, a.q_used, q_len, a.c_used,
+                           c_len);
+done:
+    Py_XDECREF(pairs);
+    alignment_free(&a);
+    return result;
+}
+
+static int knobs_of(PyObject *tuple, Knobs *k) {
+    double v[4];
+    if (floats(tuple, v, 4, "knobs") < 0) return -1;
+    k->min_pair = v[0];
+    k->extra_query = v[1];
+    k->extra_candidate = v[2];
+    k->left_over = v[3];
+    return 0;
+}
+
+static PyObject *align(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *sim_obj, *qi_obj, *ci_obj, *qw_obj, *cw_obj, *knobs_obj;
+    if (!PyArg_ParseTuple(args, "OOOOOO", &sim_obj, &qi_obj, &ci_obj, &qw_obj, &cw_obj,
+                          &knobs_obj))
+        return NULL;
+    Knobs knobs;
+    if (knobs_of(knobs_obj, &knobs) < 0) return NULL;
+    Py_buffer views[5];
+    int held = 0;
+    PyObject *result = NULL;
+    /* Sizes: the weights give the words, ints (N_INTS per unit) the units, sim both. */
+    PyObject *objs[5] = {qw_obj, cw_obj, qi_obj, ci_obj, sim_obj};
+    const char *kinds = "ddqqd"; /* float64 weights, int64 units, float64 sim */
+    const int position[5] = {4, 5, 2, 3, 1}; /* of each in the call, for errors */
+    for (; held < 5; held++)
+        if (PyObject_GetBuffer(objs[held], &views[held], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+            goto done;
+    for (int k = 0; k < 5; k++)
+        if (!typed(&views[k], kinds[k], "align", position[k])) goto done;
+    Py_ssize_t q_len = views[0].len / 8, c_len = views[1].len / 8;
+    Py_ssize_t nq = views[2].len / (8 * N_INTS), nc = views[3].len / (8 * N_INTS);
+    if (views[2].len != nq * 8 * N_INTS || views[3].len != nc * 8 * N_INTS ||
+        views[4].len != nq * nc * 8) {
+        PyErr_SetString(PyExc_ValueError, "align: sim must be query units x candidate units");
+        goto done;
+    }
+    const int64_t *qi = (const int64_t *)views[2].buf, *ci = (const int64_t *)views[3].buf;
+    if (!spans_ok(qi, nq, q_len, "query") || !spans_ok(ci, nc, c_len, "candidate")) goto done;
+    result = align_units((const double *)views[4].buf, nq, nc, qi, ci,
+                         (const double *)views[0].buf, q_len, (const double *)views[1].buf,
+                         c_len, &knobs);
 done:
     for (int k = 0; k < held; k++) PyBuffer_Release(&views[k]);
-    PyMem_Free(cands);
-    PyMem_Free(q_used);
-    PyMem_Free(c_used);
     return result;
+}
+
+/* ---- both at once --------------------------------------------------------------- */
+
+static PyObject *compare(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *q_obj, *c_obj, *rules_tuple, *knobs_tuple;
+    if (!PyArg_ParseTuple(args, "O!O!OO", (PyTypeObject *)side_type, &q_obj,
+                          (PyTypeObject *)side_type, &c_obj, &rules_tuple, &knobs_tuple))
+        return NULL;
+    Rules r;
+    Knobs knobs;
+    if (rules_of(rules_tuple, &r) < 0 || knobs_of(knobs_tuple, &knobs) < 0) return NULL;
+    const SideObject *qs = (const SideObject *)q_obj, *cs = (const SideObject *)c_obj;
+    if (qs->weights == NULL || cs->weights == NULL) {
+        PyErr_SetString(PyExc_ValueError, "compare: both sides need their word weights");
+        return NULL;
+    }
+    const Side *q = &qs->side, *c = &cs->side;
+    double stack[64];
+    double *sim = stack;
+    if (q->n * c->n > 64) {
+        sim = (double *)PyMem_Malloc(sizeof(double) * (size_t)(q->n * c->n));
+        if (sim == NULL) return PyErr_NoMemory();
+    }
+    PyObject *result = NULL;
+    if (fill(&r, q, c, sim) == 0)
+        result = align_units(sim, q->n, c->n, q->ints, c->ints, qs->weights, qs->words,
+                             cs->weights, cs->words, &knobs);
+    if (sim != stack) PyMem_Free(sim);
+    return result;
+}
+
+/* ---- Names: a profile's names, each with its forms, for best_name ---------------- */
+
+typedef struct {
+    const SideObject *side; /* held by the Names object's items */
+    Str joined;             /* the token keys run together (compare.py, _joined_strings) */
+} Form;
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *items; /* the argument as a tuple: keeps the sides and strings alive */
+    Py_ssize_t names;
+    char *block;       /* the arrays below, in one allocation */
+    Py_ssize_t *first; /* per name, its first form; first[names] is the number of forms */
+    double *factor;    /* per name, what a match on it counts (algorithms.py) */
+    PyObject **text, **kind; /* per name, given back by best_name (borrowed from items) */
+    Form *forms;
+} NamesObject;
+
+static PyObject *names_type = NULL;
+
+static void names_dealloc(NamesObject *self) {
+    PyMem_Free(self->block);
+    Py_XDECREF(self->items);
+    PyTypeObject *type = Py_TYPE(self);
+    type->tp_free((PyObject *)self);
+    Py_DECREF(type);
+}
+
+/* Names([(factor, ((side, joined), ...), text, kind), ...]): sides with word weights. */
+static PyObject *names_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
+    (void)kwargs;
+    PyObject *list;
+    if (!PyArg_ParseTuple(args, "O", &list)) return NULL;
+    NamesObject *self = (NamesObject *)type->tp_alloc(type, 0);
+    if (self == NULL) return NULL;
+    self->items = PySequence_Tuple(list);
+    if (self->items == NULL) goto fail;
+    self->names = PyTuple_GET_SIZE(self->items);
+    Py_ssize_t forms = 0;
+    for (Py_ssize_t k = 0; k < self->names; k++) {
+        PyObject *name = PyTuple_GET_ITEM(self->items, k);
+        if (!PyTuple_Check(name) || PyTuple_GET_SIZE(name) != 4 ||
+            !PyFloat_Check(PyTuple_GET_ITEM(name, 0)) || !PyTuple_Check(PyTuple_GET_ITEM(name, 1))) {
+            PyErr_Format(PyExc_TypeError, "Names: name %zd is not (factor, forms, text, kind)",
+                         k);
+            goto fail;
+        }
+        forms += PyTuple_GET_SIZE(PyTuple_GET_ITEM(name, 1));
+    }
+    size_t n = (size_t)self->names;
+    size_t size = sizeof(Py_ssize_t) * (n + 1) + sizeof(double) * n +
+                  2 * sizeof(PyObject *) * n + sizeof(Form) * (size_t)forms;
+    self->block = (char *)PyMem_Malloc(size);
+    if (self->block == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    /* Every part is a multiple of 8 bytes long, so each starts aligned. */
+    self->first = (Py_ssize_t *)self->block;
+    self->factor = (double *)(self->first + n + 1);
+    self->text = (PyObject **)(self->factor + n);
+    self->kind = self->text + n;
+    self->forms = (Form *)(self->kind + n);
+    Py_ssize_t at = 0;
+    for (Py_ssize_t k = 0; k < self->names; k++) {
+        PyObject *name = PyTuple_GET_ITEM(self->items, k);
+        PyObject *its_forms = PyTuple_GET_ITEM(name, 1);
+        self->factor[k] = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(name, 0));
+        self->text[k] = PyTuple_GET_ITEM(name, 2);
+        self->kind[k] = PyTuple_GET_ITEM(name, 3);
+        self->first[k] = at;
+        for (Py_ssize_t f = 0; f < PyTuple_GET_SIZE(its_forms); f++) {
+            PyObject *form = PyTuple_GET_ITEM(its_forms, f), *side, *joined;
+            if (!PyTuple_Check(form) || PyTuple_GET_SIZE(form) != 2 ||
+                !PyObject_TypeCheck(side = PyTuple_GET_ITEM(form, 0), (PyTypeObject *)side_type) ||
+                !PyUnicode_Check(joined = PyTuple_GET_ITEM(form, 1))) {
+                PyErr_Format(PyExc_TypeError, "Names: form %zd of name %zd is not (Side, str)", f,
+                             k);
+                goto fail;
+            }
+            const SideObject *so = (const SideObject *)side;
+            if (so->weights == NULL) {
+                PyErr_Format(PyExc_ValueError, "Names: form %zd of name %zd has no word weights",
+                             f, k);
+                goto fail;
+            }
+            Form *out = &self->forms[at++];
+            out->side = so;
+            out->joined.data = PyUnicode_DATA(joined);
+            out->joined.len = (int32_t)PyUnicode_GET_LENGTH(joined);
+            out->joined.kind = PyUnicode_KIND(joined);
+            out->joined.letters = 0;
+        }
+    }
+    self->first[self->names] = at;
+    return (PyObject *)self;
+fail:
+    Py_DECREF(self);
+    return NULL;
+}
+
+static PyType_Slot names_slots[] = {
+    {Py_tp_new, names_new},
+    {Py_tp_dealloc, names_dealloc},
+    {Py_tp_doc, "Names([(factor, ((side, joined), ...), text, kind), ...]): a profile's "
+                "names for best_name: per name what a match on it counts, its forms (a Side "
+                "with word weights and the token keys run together), and its text and kind, "
+                "which best_name gives back."},
+    {0, NULL},
+};
+
+static PyType_Spec names_spec = {"redline.matching._kernel.Names", sizeof(NamesObject), 0,
+                                 Py_TPFLAGS_DEFAULT, names_slots};
+
+/* compare.py's _joined_strings: names run together, nearly equal. */
+static double joined_strings(const Str *a, const Str *b) {
+    if (a->len == 0 || b->len == 0) return 0.0;
+    int64_t longest = a->len > b->len ? a->len : b->len;
+    int64_t limit = longest / 8 < 2 ? longest / 8 : 2;
+    int64_t apart = a->len > b->len ? a->len - b->len : b->len - a->len;
+    if (apart > limit) return 0.0; /* the distance is at least the difference in length */
+    int64_t distance;
+    if (a->kind == PyUnicode_1BYTE_KIND && a->len <= 64) {
+        Pattern p;
+        pattern_of(a, &p);
+        distance = osa(&p, a, b);
+    } else {
+        distance = osa_dp(a, b);
+    }
+    if (distance < 0) return -1.0; /* out of memory */
+    if (distance > limit) return 0.0;
+    return 1.0 - 0.5 * (double)distance / (double)longest - 0.02;
+}
+
+/* The score of two forms of plain names (no numbers, legal forms or former names):
+ * compare.py's compare_names up to _finish, which has nothing more to apply. -1 with an
+ * error set when memory runs out. */
+static double form_score(const Rules *r, const Knobs *k, const Form *qf, const Form *cf) {
+    const Side *q = &qf->side->side, *c = &cf->side->side;
+    double stack[64];
+    double *sim = stack;
+    if (q->n * c->n > 64) {
+        sim = (double *)PyMem_Malloc(sizeof(double) * (size_t)(q->n * c->n));
+        if (sim == NULL) {
+            PyErr_NoMemory();
+            return -1.0;
+        }
+    }
+    double score = -1.0;
+    Alignment a;
+    memset(&a, 0, sizeof(a));
+    if (fill(r, q, c, sim) == 0 &&
+        align_core(sim, q->n, c->n, q->ints, c->ints, qf->side->weights, qf->side->words,
+                   cf->side->weights, cf->side->words, k, &a) == 0) {
+        score = a.total != 0.0 ? a.matched / a.total : 0.0;
+        if (qf->side->words != cf->side->words) {
+            double spaced = joined_strings(&qf->joined, &cf->joined);
+            if (spaced < 0) {
+                PyErr_NoMemory();
+                score = -1.0;
+            } else if (spaced > score) {
+                score = spaced;
+            }
+        }
+        if (score > 1.0) score = 1.0;
+    }
+    alignment_free(&a);
+    if (sim != stack) PyMem_Free(sim);
+    return score;
+}
+
+static PyObject *best_name(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *q_obj, *c_obj, *rules_tuple, *knobs_tuple;
+    if (!PyArg_ParseTuple(args, "O!O!OO", (PyTypeObject *)names_type, &q_obj,
+                          (PyTypeObject *)names_type, &c_obj, &rules_tuple, &knobs_tuple))
+        return NULL;
+    Rules r;
+    Knobs knobs;
+    if (rules_of(rules_tuple, &r) < 0 || knobs_of(knobs_tuple, &knobs) < 0) return NULL;
+    const NamesObject *q = (const NamesObject *)q_obj, *c = (const NamesObject *)c_obj;
+    double best = 0.0;
+    Py_ssize_t at[4] = {-1, -1, -1, -1};
+    for (Py_ssize_t qn = 0; qn < q->names; qn++) {
+        for (Py_ssize_t cn = 0; cn < c->names; cn++) {
+            /* algorithms.py: the first best pair of forms, then the first best pair of
+             * names once weighed by the candidate name's kind. */
+            double name = 0.0;
+            Py_ssize_t qf_best = -1, cf_best = -1;
+            for (Py_ssize_t qf = q->first[qn]; qf < q->first[qn + 1]; qf++) {
+                for (Py_ssize_t cf = c->first[cn]; cf < c->first[cn + 1]; cf++) {
+                    double score = form_score(&r, &knobs, &q->forms[qf], &c->forms[cf]);
+                    if (score < 0) return NULL;
+                    if (qf_best < 0 || score > name) {
+                        name = score;
+                        qf_best = qf;
+                        cf_best = cf;
+                    }
+                }
+            }
+            if (qf_best < 0) continue;
+            double value = name * c->factor[cn];
+            if (value > best) {
+                best = value;
+                at[0] = qn;
+                at[1] = cn;
+                at[2] = qf_best - q->first[qn];
+                at[3] = cf_best - c->first[cn];
+            }
+        }
+    }
+    if (at[0] < 0) return Py_BuildValue("(dnnnnOOO)", best, at[0], at[1], at[2], at[3], Py_None,
+                                        Py_None, Py_None);
+    return Py_BuildValue("(dnnnnOOO)", best, at[0], at[1], at[2], at[3], q->text[at[0]],
+                         c->text[at[1]], c->kind[at[1]]);
 }
 
 static PyObject *osa_distance(PyObject *self, PyObject *args) {
@@ -831,6 +1338,15 @@ static PyMethodDef methods[] = {
      "align(sim, query_ints, candidate_ints, query_token_weights, candidate_token_weights, "
      "(min_pair, extra_query, extra_candidate, left_over)): compare.py's alignment; "
      "(matched, total, [(unit, unit, value)...], query words used, candidate words used)."},
+    {"compare", compare, METH_VARARGS,
+     "compare(query_side, candidate_side, rules, (min_pair, extra_query, extra_candidate, "
+     "left_over)): unit_similarity then align, for two Side objects with word weights; "
+     "align's result."},
+    {"best_name", best_name, METH_VARARGS,
+     "best_name(query_names, candidate_names, rules, knobs): the best weighed score of any "
+     "pair of plain names, as algorithms.py's best_name, and where it is: (value, query "
+     "name, candidate name, query form, candidate form, query text, candidate text, "
+     "candidate kind); -1s and Nones when no pair scores above 0."},
     {"osa_distance", osa_distance, METH_VARARGS,
      "osa_distance(a, b): optimal string alignment distance (for tests)."},
     {NULL, NULL, 0, NULL},
@@ -851,6 +1367,28 @@ PyMODINIT_FUNC PyInit__kernel(void) {
     Py_INCREF(strings_type); /* the module's reference; the static one stays */
     if (PyModule_AddObject(m, "Strings", strings_type) < 0) {
         Py_DECREF(strings_type);
+        Py_DECREF(m);
+        return NULL;
+    }
+    names_type = PyType_FromSpec(&names_spec);
+    if (names_type == NULL) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(names_type);
+    if (PyModule_AddObject(m, "Names", names_type) < 0) {
+        Py_DECREF(names_type);
+        Py_DECREF(m);
+        return NULL;
+    }
+    side_type = PyType_FromSpec(&side_spec);
+    if (side_type == NULL) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(side_type);
+    if (PyModule_AddObject(m, "Side", side_type) < 0) {
+        Py_DECREF(side_type);
         Py_DECREF(m);
         return NULL;
     }

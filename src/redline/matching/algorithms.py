@@ -9,12 +9,15 @@ Search tool for users who must show parity with it.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
+from typing import NamedTuple
 
 import numpy as np
 
 from redline.errors import ConfigError
-from redline.matching import features
+from redline.matching import features, similarity
 from redline.matching.compare import (
     NameConfig,
     NameMatch,
@@ -26,16 +29,54 @@ from redline.matching.ofac_name import ofac_name_score
 from redline.matching.profile import NameEntry, Profile
 from redline.names.units import FloatArray, FormBlock, IntArray
 
+#: A feature's detail, or a function that writes it when first read.
+Detail = str | Callable[[], str]
 
-@dataclass(frozen=True, slots=True)
+
 class Explanation:
-    """One feature's part in a score, in words a reviewer can check."""
+    """One feature's part in a score, in words a reviewer can check.
 
-    feature: str
-    score: float
-    detail: str
-    query: str = ""
-    candidate: str = ""
+    The words may be given as a function that writes them, called when they are first
+    read: a screen scores far more pairs than it shows, and writing an alignment's
+    account costs more than scoring it. (A plain class with slots: one is made for every
+    pair compared.)"""
+
+    __slots__ = ("_detail", "candidate", "feature", "query", "score")
+
+    def __init__(
+        self, feature: str, score: float, detail: Detail, query: str = "", candidate: str = ""
+    ) -> None:
+        self.feature = feature
+        self.score = score
+        self._detail = detail
+        self.query = query
+        self.candidate = candidate
+
+    @property
+    def detail(self) -> str:
+        """The reviewer's account of this feature's part."""
+        text = self._detail
+        if not isinstance(text, str):
+            text = text()
+            self._detail = text
+        return text
+
+    def _key(self) -> tuple[str, float, str, str, str]:
+        return (self.feature, self.score, self.detail, self.query, self.candidate)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Explanation):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Explanation(feature={self.feature!r}, score={self.score!r}, "
+            f"detail={self.detail!r}, query={self.query!r}, candidate={self.candidate!r})"
+        )
 
     def to_dict(self) -> dict[str, object]:
         """The JSON form used by the CLI and the HTTP API."""
@@ -47,8 +88,7 @@ class Explanation:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     """A scored comparison of a query with one candidate."""
 
     score: float
@@ -116,6 +156,33 @@ def _form_offsets(profile: Profile) -> list[int]:
     return out
 
 
+def _kernel_names(kernel: ModuleType, profile: Profile) -> object:
+    """A profile's names as the kernel's best_name takes them, made once and kept."""
+    names = profile.kernel_names
+    if names is None:
+        names = kernel.Names(
+            [
+                (
+                    NAME_KIND_WEIGHTS.get(entry.prop, 1.0),
+                    tuple((similarity.prepared(form.table), form.joined) for form in entry.forms),
+                    entry.text,
+                    entry.prop,
+                )
+                for entry in profile.names
+            ]
+        )
+        object.__setattr__(profile, "kernel_names", names)
+    return names
+
+
+def _name_kind(detail: Detail, kind: str) -> Detail:
+    """A name match's detail with the weight of the candidate name's kind said."""
+    suffix = f" [{kind} name x{NAME_KIND_WEIGHTS.get(kind, 1.0):.2f}]"
+    if isinstance(detail, str):
+        return detail + suffix
+    return lambda: detail() + suffix
+
+
 #: How much a name of each kind counts: weak aliases ("the Professor") and former
 #: names prove less than a current name or a full alias.
 NAME_KIND_WEIGHTS = {"name": 1.0, "alias": 1.0, "former": 0.95, "weak": 0.85}
@@ -141,7 +208,7 @@ class Algorithm(ABC):
     @abstractmethod
     def name_score(
         self, query: NameEntry, candidate: NameEntry, known: PairSims | None = None
-    ) -> tuple[float, str, str, str]:
+    ) -> tuple[float, Detail, str, str]:
         """Score one query name against one candidate name: (score, detail, q, c).
         ``known`` holds the word similarities of their forms when already computed."""
 
@@ -149,21 +216,22 @@ class Algorithm(ABC):
         self, query: Profile, candidate: Profile, known: KnownSims | None = None
     ) -> Explanation:
         """The best-scoring pair of names of two profiles, as the name_match feature."""
-        best = (0.0, "no comparable names", "", "")
+        best: tuple[float, Detail, str, str] = (0.0, "no comparable names", "", "")
         best_kind = "name"
+        weigh = self.weigh_name_kinds
         q_offsets = _form_offsets(query) if known is not None else []
         c_offsets = _form_offsets(candidate) if known is not None else []
         for qi, q in enumerate(query.names):
             for ci, c in enumerate(candidate.names):
                 pair = None if known is None else PairSims(known, q_offsets[qi], c_offsets[ci])
                 scored = self.name_score(q, c, pair)
-                factor = NAME_KIND_WEIGHTS.get(c.prop, 1.0) if self.weigh_name_kinds else 1.0
-                if scored[0] * factor > best[0]:
-                    best = (scored[0] * factor, scored[1], scored[2], scored[3])
+                value = scored[0] * NAME_KIND_WEIGHTS.get(c.prop, 1.0) if weigh else scored[0]
+                if value > best[0]:
+                    best = (value, scored[1], scored[2], scored[3])
                     best_kind = c.prop
         name_score, detail, qname, cname = best
-        if self.weigh_name_kinds and best_kind != "name" and name_score > 0:
-            detail += f" [{best_kind} name x{NAME_KIND_WEIGHTS.get(best_kind, 1.0):.2f}]"
+        if weigh and best_kind != "name" and name_score > 0:
+            detail = _name_kind(detail, best_kind)
         return Explanation("name_match", name_score, detail, qname, cname)
 
     def score_bounds(
@@ -184,15 +252,19 @@ class Algorithm(ABC):
     def compare(self, query: Profile, candidate: Profile, known: KnownSims | None = None) -> Result:
         """Score a query against a candidate with every feature, and explain it.
         ``known``: the word similarities :meth:`score_bounds` computed for this pair."""
-        if not features.schemata_compatible(query.schema, candidate.schema):
+        if query.schema != candidate.schema and not features.schemata_compatible(
+            query.schema, candidate.schema
+        ):
             return Result(
                 0.0,
                 (Explanation("schema", 0.0, f"{query.schema} cannot match {candidate.schema}"),),
             )
         name = self.best_name(query, candidate, known)
-        name_score, qname, cname = name.score, name.query, name.candidate
+        score = name.score
+        if not (query.attributes and candidate.attributes):
+            # Every feature compares an attribute both sides give.
+            return Result(min(max(score, 0.0), 1.0), (name,), name.query, name.candidate)
         explanations = [name]
-        score = name_score
         ident = features.identifier(query, candidate)
         if ident is not None:
             explanations.append(Explanation("identifier_match", 0.95, ident.detail))
@@ -202,7 +274,7 @@ class Algorithm(ABC):
             if effect is not None:
                 explanations.append(Explanation(feature_name, effect.delta, effect.detail))
                 score += effect.delta
-        return Result(min(max(score, 0.0), 1.0), tuple(explanations), qname, cname)
+        return Result(min(max(score, 0.0), 1.0), tuple(explanations), name.query, name.candidate)
 
 
 @dataclass(frozen=True)
@@ -221,7 +293,7 @@ class RedlineV1(Algorithm):
 
     def name_score(
         self, query: NameEntry, candidate: NameEntry, known: PairSims | None = None
-    ) -> tuple[float, str, str, str]:
+    ) -> tuple[float, Detail, str, str]:
         best: NameMatch | None = None
         for i, qf in enumerate(query.forms):
             for j, cf in enumerate(candidate.forms):
@@ -231,7 +303,7 @@ class RedlineV1(Algorithm):
                     best = result
         if best is None:
             return 0.0, "no comparable names", query.text, candidate.text
-        return best.score, best.detail(), query.text, candidate.text
+        return best.score, best.detail, query.text, candidate.text
 
     def best_name(
         self, query: Profile, candidate: Profile, known: KnownSims | None = None
@@ -240,7 +312,36 @@ class RedlineV1(Algorithm):
         still beat (or tie) the best pair found so far. Pairs are tried best bound first,
         and the winner is the first best pair in the base rule's order, so the result is
         the same; a party with twenty aliases costs one matrix pass and a few alignments
-        instead of twenty."""
+        instead of twenty.
+
+        Names with no number, legal form or former name have nothing for Python to add
+        after alignment, and the kernel, when built, scores all their pairs in one call
+        (the same scores, held together by tests/matching/test_kernel.py); the account
+        of the winner is written only if read."""
+        kernel = similarity.active_kernel()
+        if (
+            known is None
+            and kernel is not None
+            and query.plain_names
+            and candidate.plain_names
+            and self.weigh_name_kinds
+        ):
+            config = self.names
+            value, qn, cn, qf, cf, q_text, c_text, c_kind = kernel.best_name(
+                query.kernel_names or _kernel_names(kernel, query),
+                candidate.kernel_names or _kernel_names(kernel, candidate),
+                config.rules,
+                config.knobs,
+            )
+            if qn < 0:
+                return Explanation("name_match", 0.0, "no comparable names", "", "")
+
+            def write() -> str:
+                pair = query.names[qn].forms[qf], candidate.names[cn].forms[cf]
+                return compare_names(*pair, config).detail()
+
+            text = write if c_kind == "name" else _name_kind(write, c_kind)
+            return Explanation("name_match", value, text, q_text, c_text)
         pairs = len(query.names) * len(candidate.names)
         if pairs < PRUNE_PAIRS:
             return super().best_name(query, candidate, known)
@@ -254,7 +355,7 @@ class RedlineV1(Algorithm):
             range(pairs), key=lambda k: -bounds[k // columns, k % columns] * factors[k % columns]
         )
         best_value = 0.0
-        scored: dict[int, tuple[float, str, str, str]] = {}
+        scored: dict[int, tuple[float, Detail, str, str]] = {}
         q_offsets = _form_offsets(query) if known is not None else []
         c_offsets = _form_offsets(candidate) if known is not None else []
         for k in order:
@@ -272,7 +373,7 @@ class RedlineV1(Algorithm):
         _, detail, qname, cname = scored[k]
         kind = candidate.names[k % columns].prop
         if self.weigh_name_kinds and kind != "name":
-            detail += f" [{kind} name x{NAME_KIND_WEIGHTS.get(kind, 1.0):.2f}]"
+            detail = _name_kind(detail, kind)
         return Explanation("name_match", best_value, detail, qname, cname)
 
     def _pair_bounds(
@@ -348,7 +449,7 @@ class Ofac(Algorithm):
 
     def name_score(
         self, query: NameEntry, candidate: NameEntry, known: PairSims | None = None
-    ) -> tuple[float, str, str, str]:
+    ) -> tuple[float, Detail, str, str]:
         score = ofac_name_score(query.text, candidate.text)
         return score, f"OFAC-style score {score * 100:.0f}", query.text, candidate.text
 

@@ -19,7 +19,8 @@ that could reach the threshold are aligned.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -35,8 +36,11 @@ from redline.matching.similarity import (
     unit_similarity,
 )
 from redline.names import orgtypes
-from redline.names.analysis import NameForm, Token
+from redline.names.analysis import NameForm
 from redline.names.units import END, SPECIAL, START, FloatArray, FormBlock, Unit, same_romanisation
+
+#: Words left over on both sides count at least this much each (see :func:`align`).
+LEFT_OVER = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,25 +54,77 @@ class NameConfig:
     legal_form_floor: float = 0.45
     former_name: float = 0.9
     min_pair: float = 0.5
+    knobs: tuple[float, float, float, float] = field(init=False, repr=False, compare=False)
+    """The alignment knobs in the order the C kernel takes them."""
+    rules: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    """The word similarity rules as the C kernel takes them, with min_pair as the floor."""
+
+    def __post_init__(self) -> None:
+        knobs = (self.min_pair, self.extra_query, self.extra_candidate, LEFT_OVER)
+        object.__setattr__(self, "knobs", knobs)
+        object.__setattr__(self, "rules", similarity.kernel_rules(self.min_pair))
 
 
-@dataclass(frozen=True, slots=True)
-class NameMatch:
-    """The result of comparing two names, with the aligned pairs for the explanation."""
+class NameMatch(NamedTuple):
+    """The result of comparing two names. The score is computed at once; the aligned
+    pairs and notes that explain it are written only when read, since a screen or a
+    pairs file scores many more names than anyone reads the explanation of. (A named
+    tuple: it is made for every pair compared, and a frozen dataclass costs more to
+    make than the kernel's whole comparison.)"""
 
     score: float
     query: NameForm
     candidate: NameForm
-    pairs: tuple[tuple[str, str, float, str], ...]
-    notes: tuple[str, ...]
+    chosen: tuple[tuple[int, int, float], ...]
+    """The aligned units: (query unit, candidate unit, similarity), best first."""
+    query_used: bytes
+    """Per query word, whether it was aligned."""
+    candidate_used: bytes
+    joined: float | None
+    """The score of the names run together, when that won over the alignment."""
+    qualified: tuple[str, ...]
+    """The notes of the numbers, legal forms and former names rules."""
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str, float, str], ...]:
+        """(query words, candidate words, similarity, how) per aligned pair."""
+        query, candidate = self.query, self.candidate
+        if self.joined is not None:
+            return ((query.comparable, candidate.comparable, self.joined, SPACED_APART),)
+        qus, cus = query.units, candidate.units
+        return tuple(
+            (_label(query, qus[i]), _label(candidate, cus[j]), value, _how(qus[i], cus[j], value))
+            for i, j, value in self.chosen
+        )
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Words left over, then what the numbers, legal forms and former names did."""
+        notes: list[str] = []
+        if self.joined is None:
+            query, candidate = self.query, self.candidate
+            used_q = zip(query.tokens, self.query_used, strict=True)
+            used_c = zip(candidate.tokens, self.candidate_used, strict=True)
+            extra_q = [t.text for t, used in used_q if not used]
+            extra_c = [t.text for t, used in used_c if not used]
+            if extra_q:
+                notes.append("query only: " + " ".join(extra_q))
+            if extra_c:
+                notes.append("candidate only: " + " ".join(extra_c))
+        return (*notes, *self.qualified)
 
     def detail(self) -> str:
         """A reviewer's one-line account of how the names were aligned."""
         parts = [f"{q}~{c} {s:.2f} ({how})" for q, c, s, how in self.pairs]
         text = "; ".join(parts) if parts else "no words aligned"
-        if self.notes:
-            text += " | " + "; ".join(self.notes)
+        notes = self.notes
+        if notes:
+            text += " | " + "; ".join(notes)
         return text
+
+
+#: How :attr:`NameMatch.pairs` names a match of the names run together.
+SPACED_APART = "same letters, spaced apart"
 
 
 def _how(qu: Unit, cu: Unit, value: float) -> str:
@@ -108,11 +164,17 @@ def compare_names(
     (:func:`word_similarity` over many names, cut to this one's columns)."""
     if sim is not None:
         return align(query, candidate, sim, config)
-    if similarity.active_kernel() is not None:
-        # The kernel is quicker at any size; cells under min_pair cannot be aligned, so
-        # it may skip what decides only those (the same floor as word_similarity).
-        sim = similarity_at_least(query.table, candidate.table, config.min_pair)
-        return align(query, candidate, sim, config)
+    kernel = similarity.active_kernel()
+    if kernel is not None:
+        # Word similarities and alignment in one call, on the tables as read once. The
+        # kernel skips what decides only cells under min_pair, which cannot be aligned
+        # (the same floor as word_similarity).
+        q_side = query.table.kernel_side or similarity.prepared(query.table)
+        c_side = candidate.table.kernel_side or similarity.prepared(candidate.table)
+        matched, total, chosen, q_used, c_used = kernel.compare(
+            q_side, c_side, config.rules, config.knobs
+        )
+        return _finish(query, candidate, config, matched, total, chosen, q_used, c_used)
     q_special = int(query.table.has(SPECIAL).sum())
     c_special = int(candidate.table.has(SPECIAL).sum())
     cells = q_special * candidate.table.unit_count + c_special * query.table.unit_count
@@ -121,10 +183,6 @@ def compare_names(
     else:
         sim = pair_similarity_cells(query.table, candidate.table, query.units, candidate.units)
     return align(query, candidate, sim, config)
-
-
-#: Words left over on both sides count at least this much each (see :func:`align`).
-LEFT_OVER = 0.7
 
 
 def align(query: NameForm, candidate: NameForm, sim: FloatArray, config: NameConfig) -> NameMatch:
@@ -139,18 +197,9 @@ def align(query: NameForm, candidate: NameForm, sim: FloatArray, config: NameCon
         candidate.table.ints,
         query.table.token_weights,
         candidate.table.token_weights,
-        (config.min_pair, config.extra_query, config.extra_candidate, LEFT_OVER),
+        config.knobs,
     )
-    qus, cus = query.units, candidate.units
-    pairs = [
-        (_label(query, qus[i]), _label(candidate, cus[j]), value, _how(qus[i], cus[j], value))
-        for i, j, value in chosen
-    ]
-    extra_q = [t for t, used in zip(query.tokens, q_used, strict=True) if not used]
-    extra_c = [t for t, used in zip(candidate.tokens, c_used, strict=True) if not used]
-    return _finish(
-        query, candidate, config, matched / total if total else 0.0, pairs, extra_q, extra_c
-    )
+    return _finish(query, candidate, config, matched, total, chosen, q_used, c_used)
 
 
 def align_python(
@@ -174,7 +223,7 @@ def align_python(
     c_used = [False] * len(candidate.tokens)
     matched = 0.0
     total = 0.0
-    pairs: list[tuple[str, str, float, str]] = []
+    chosen: list[tuple[int, int, float]] = []
     for i, j in order:
         qu, cu = qus[i], cus[j]
         if any(q_used[qu.start : qu.end]) or any(c_used[cu.start : cu.end]):
@@ -187,7 +236,7 @@ def align_python(
         weight = qu.weight + cu.weight
         matched += value * weight
         total += weight
-        pairs.append((_label(query, qu), _label(candidate, cu), value, _how(qu, cu, value)))
+        chosen.append((i, j, value))
     extra_q = [t for t, used in zip(query.tokens, q_used, strict=True) if not used]
     extra_c = [t for t, used in zip(candidate.tokens, c_used, strict=True) if not used]
     if extra_q and extra_c:
@@ -197,38 +246,47 @@ def align_python(
     else:
         total += sum(t.weight for t in extra_q) * config.extra_query
         total += sum(t.weight for t in extra_c) * config.extra_candidate
-    score = matched / total if total else 0.0
-    return _finish(query, candidate, config, score, pairs, extra_q, extra_c)
+    return _finish(query, candidate, config, matched, total, chosen, bytes(q_used), bytes(c_used))
 
 
 def _finish(
     query: NameForm,
     candidate: NameForm,
     config: NameConfig,
-    score: float,
-    pairs: list[tuple[str, str, float, str]],
-    extra_q: list[Token],
-    extra_c: list[Token],
+    matched: float,
+    total: float,
+    chosen: list[tuple[int, int, float]],
+    q_used: bytes,
+    c_used: bytes,
 ) -> NameMatch:
     """The aligned share, then names run together, numbers, legal forms, former names."""
-    notes: list[str] = []
-    if extra_q:
-        notes.append("query only: " + " ".join(t.text for t in extra_q))
-    if extra_c:
-        notes.append("candidate only: " + " ".join(t.text for t in extra_c))
-    joined = _joined_sim(query, candidate)
-    if joined > score:
-        score = joined
-        pairs = [(query.comparable, candidate.comparable, joined, "same letters, spaced apart")]
-        notes = []
-    score, notes = _qualify(score, query, candidate, config, notes)
-    return NameMatch(min(score, 1.0), query, candidate, tuple(pairs), tuple(notes))
+    score = matched / total if total else 0.0
+    joined = None
+    if len(query.tokens) != len(candidate.tokens):
+        spaced = _joined_strings(query.joined, candidate.joined)
+        if spaced > score:
+            score = joined = spaced
+    notes: tuple[str, ...] = ()
+    if not (query.plain and candidate.plain):
+        score, qualified = _qualify(score, query, candidate, config)
+        notes = tuple(qualified)
+    return NameMatch(
+        score if score < 1.0 else 1.0,
+        query,
+        candidate,
+        tuple(chosen),
+        q_used,
+        c_used,
+        joined,
+        notes,
+    )
 
 
 def _qualify(
-    score: float, query: NameForm, candidate: NameForm, config: NameConfig, notes: list[str]
+    score: float, query: NameForm, candidate: NameForm, config: NameConfig
 ) -> tuple[float, list[str]]:
     """Numbers, legal forms and former names: multipliers applied after alignment."""
+    notes: list[str] = []
     if query.numbers and candidate.numbers and query.numbers != candidate.numbers:
         score *= config.number_mismatch
         notes.append(
@@ -259,16 +317,11 @@ def _qualify(
     return score, notes
 
 
-def _joined_sim(query: NameForm, candidate: NameForm) -> float:
+def _joined_strings(a: str, b: str) -> float:
     """The names run together without spaces: "GroupeDiarraImportExport" is "Groupe
     Diarra Import Export". Counted only when the names are spaced differently (their word
-    counts differ) and nearly equal, since long strings hide a different short word."""
-    if len(query.tokens) == len(candidate.tokens):
-        return 0.0
-    return _joined_strings(query.joined, candidate.joined)
-
-
-def _joined_strings(a: str, b: str) -> float:
+    counts differ; the callers check) and nearly equal, since long strings hide a
+    different short word."""
     if not a or not b:
         return 0.0
     longest = max(len(a), len(b))

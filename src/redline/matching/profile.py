@@ -8,7 +8,7 @@ countries, identifiers) up front keeps the per-pair work to comparisons only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 from redline import schema as ftm
 from redline.countries import country_code
@@ -69,6 +69,34 @@ class Profile:
     countries: frozenset[str]
     gender: str | None
     identifiers: frozenset[str]
+    attributes: bool = field(init=False)
+    """Whether anything beside names is known (birth dates, countries, gender,
+    identifiers): features compare attributes both sides give, so a profile of names
+    alone skips them all."""
+    plain_names: bool = field(init=False)
+    """Whether no form of any name has a number, a legal form or is a former name: the
+    C kernel then scores the names whole (``algorithms.RedlineV1.best_name``)."""
+    kernel_names: object | None = field(default=None, init=False, compare=False, repr=False)
+    """The names as the C kernel takes them, made at the first comparison that uses them
+    and kept (not saved with an index)."""
+
+    def __post_init__(self) -> None:
+        known = bool(self.birth_dates or self.countries or self.identifiers)
+        known = known or self.gender is not None
+        object.__setattr__(self, "attributes", known)
+        plain = all(form.plain for entry in self.names for form in entry.forms)
+        object.__setattr__(self, "plain_names", plain)
+
+    def __getstate__(self) -> tuple[object, ...]:
+        return tuple(getattr(self, f) for f in _PROFILE_FIELDS)
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        for name, value in zip(_PROFILE_FIELDS, state, strict=True):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "kernel_names", None)
+
+
+_PROFILE_FIELDS = tuple(f.name for f in fields(Profile) if f.name != "kernel_names")
 
 
 def normalise_identifier(value: str) -> str | None:

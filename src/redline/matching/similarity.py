@@ -150,15 +150,21 @@ def column_type() -> type | None:
     return strings
 
 
-def _side(t: UnitTable) -> tuple[object, ...]:
+def prepared(t: UnitTable) -> object:
+    """The table as the C kernel takes it (a ``Side``: its arrays and strings read once),
+    made at its first comparison and kept on the table. Only with the kernel built."""
     side = t.kernel_side
     if side is None:
-        side = _make_side(t)
+        assert _KERNEL is not None
+        weights = t.token_weights if t.origin is None else None
+        side = _KERNEL.Side(side_tuple(t), weights)
         object.__setattr__(t, "kernel_side", side)
     return side
 
 
-def _make_side(t: UnitTable) -> tuple[object, ...]:
+def side_tuple(t: UnitTable) -> tuple[object, ...]:
+    """The columns of a table in the kernel's order (see ``side_of`` in _kernel.c): a
+    table cut from a block points into the block's string columns instead of copying."""
     if t.origin is not None:
         return (
             np.ascontiguousarray(t.ints),
@@ -178,6 +184,18 @@ def _make_side(t: UnitTable) -> tuple[object, ...]:
     )
 
 
+_KERNEL_RULES: dict[float, tuple[float, ...]] = {}
+
+
+def kernel_rules(floor: float) -> tuple[float, ...]:
+    """The rule constants as the kernel takes them, with ``floor`` as its min_pair."""
+    rules = _KERNEL_RULES.get(floor)
+    if rules is None:
+        rules = (*_RULES, floor)
+        _KERNEL_RULES[floor] = rules
+    return rules
+
+
 def similarity_at_least(q: UnitTable, c: UnitTable, floor: float) -> FloatArray:
     """:func:`unit_similarity` with the cells under ``floor`` set to 0 (pairs too weak
     to align), from the C kernel in one pass when it is built."""
@@ -186,7 +204,7 @@ def similarity_at_least(q: UnitTable, c: UnitTable, floor: float) -> FloatArray:
         out: FloatArray = np.where(sim >= floor, sim, 0.0)
         return out
     result: FloatArray = np.empty((q.unit_count, c.unit_count))
-    _KERNEL.unit_similarity(_side(q), _side(c), result, (*_RULES, floor))
+    _KERNEL.unit_similarity(prepared(q), prepared(c), result, kernel_rules(floor))
     return result
 
 

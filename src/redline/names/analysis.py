@@ -17,7 +17,7 @@ built, and every query name once per query. The steps, in order:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from redline.names import annotations as variants
@@ -102,6 +102,13 @@ class NameForm:
     table: UnitTable
     joined: str
     """The token keys run together, for names split or joined differently."""
+    plain: bool = field(init=False)
+    """No numbers, no legal forms and not a former name: nothing for the multipliers of
+    name comparison to look at (most names; compare skips them)."""
+
+    def __post_init__(self) -> None:
+        plain = not self.numbers and not self.legal_forms and self.kind != "former"
+        object.__setattr__(self, "plain", plain)
 
     @property
     def comparable(self) -> str:

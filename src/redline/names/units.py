@@ -221,9 +221,10 @@ class UnitTable:
     token_weights: FloatArray
     unit_count: int
     origin: Origin | None = None
-    kernel_side: tuple[object, ...] | None = field(default=None, compare=False, repr=False)
-    """The table as the C kernel takes it, made at its first comparison and kept: a
-    query's or candidate's table is compared again and again (not saved with an index)."""
+    kernel_side: object | None = field(default=None, compare=False, repr=False)
+    """The table as the C kernel takes it (``similarity.prepared``), made at its first
+    comparison and kept: a query's or candidate's table is compared again and again
+    (not saved with an index)."""
 
     def __getstate__(self) -> tuple[object, ...]:
         return tuple(getattr(self, f) for f in _TABLE_FIELDS)
