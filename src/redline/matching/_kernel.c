@@ -1099,8 +1099,11 @@ static PyObject *compare(PyObject *self, PyObject *args) {
 /* ---- Names: a profile's names, each with its forms, for best_name ---------------- */
 
 typedef struct {
-    const SideObject *side; /* held by the Names object's items */
-    Str joined;             /* the token keys run together (compare.py, _joined_strings) */
+    Side side; /* a copy of its Side object's (which the Names object's items hold), read
+                * here without visiting that object */
+    const double *weights;
+    Py_ssize_t words;
+    Str joined; /* the token keys run together (compare.py, _joined_strings) */
 } Form;
 
 typedef struct {
@@ -1183,7 +1186,9 @@ static PyObject *names_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
                 goto fail;
             }
             Form *out = &self->forms[at++];
-            out->side = so;
+            out->side = so->side;
+            out->weights = so->weights;
+            out->words = so->words;
             out->joined.data = PyUnicode_DATA(joined);
             out->joined.len = (int32_t)PyUnicode_GET_LENGTH(joined);
             out->joined.kind = PyUnicode_KIND(joined);
@@ -1234,7 +1239,7 @@ static double joined_strings(const Str *a, const Str *b) {
  * compare.py's compare_names up to _finish, which has nothing more to apply. -1 with an
  * error set when memory runs out. */
 static double form_score(const Rules *r, const Knobs *k, const Form *qf, const Form *cf) {
-    const Side *q = &qf->side->side, *c = &cf->side->side;
+    const Side *q = &qf->side, *c = &cf->side;
     double stack[64];
     double *sim = stack;
     if (q->n * c->n > 64) {
@@ -1248,10 +1253,10 @@ static double form_score(const Rules *r, const Knobs *k, const Form *qf, const F
     Alignment a;
     memset(&a, 0, sizeof(a));
     if (fill(r, q, c, sim) == 0 &&
-        align_core(sim, q->n, c->n, q->ints, c->ints, qf->side->weights, qf->side->words,
-                   cf->side->weights, cf->side->words, k, &a) == 0) {
+        align_core(sim, q->n, c->n, q->ints, c->ints, qf->weights, qf->words, cf->weights,
+                   cf->words, k, &a) == 0) {
         score = a.total != 0.0 ? a.matched / a.total : 0.0;
-        if (qf->side->words != cf->side->words) {
+        if (qf->words != cf->words) {
             double spaced = joined_strings(&qf->joined, &cf->joined);
             if (spaced < 0) {
                 PyErr_NoMemory();
@@ -1307,10 +1312,24 @@ static PyObject *best_name(PyObject *self, PyObject *args) {
             }
         }
     }
-    if (at[0] < 0) return Py_BuildValue("(dnnnnOOO)", best, at[0], at[1], at[2], at[3], Py_None,
-                                        Py_None, Py_None);
-    return Py_BuildValue("(dnnnnOOO)", best, at[0], at[1], at[2], at[3], q->text[at[0]],
-                         c->text[at[1]], c->kind[at[1]]);
+    /* Built by hand: Py_BuildValue's format parsing costs as much as a cell. */
+    PyObject *out = PyTuple_New(8);
+    if (out == NULL) return NULL;
+    PyObject *items[8] = {PyFloat_FromDouble(best), PyLong_FromSsize_t(at[0]),
+                          PyLong_FromSsize_t(at[1]), PyLong_FromSsize_t(at[2]),
+                          PyLong_FromSsize_t(at[3]), at[0] < 0 ? Py_None : q->text[at[0]],
+                          at[0] < 0 ? Py_None : c->text[at[1]],
+                          at[0] < 0 ? Py_None : c->kind[at[1]]};
+    for (int k = 5; k < 8; k++) Py_INCREF(items[k]);
+    for (int k = 0; k < 8; k++) {
+        if (items[k] == NULL) {
+            for (int j = k; j < 8; j++) Py_XDECREF(items[j]);
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(out, k, items[k]);
+    }
+    return out;
 }
 
 static PyObject *osa_distance(PyObject *self, PyObject *args) {

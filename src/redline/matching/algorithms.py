@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from types import ModuleType
 from typing import NamedTuple
 
@@ -175,6 +176,15 @@ def _kernel_names(kernel: ModuleType, profile: Profile) -> object:
     return names
 
 
+def _name_detail(
+    query: Profile, candidate: Profile, qn: int, cn: int, qf: int, cf: int, config: NameConfig
+) -> str:
+    """The account of the comparison of form ``qf`` of name ``qn`` of ``query`` and form
+    ``cf`` of name ``cn`` of ``candidate`` (for a score the kernel computed)."""
+    pair = query.names[qn].forms[qf], candidate.names[cn].forms[cf]
+    return compare_names(*pair, config).detail()
+
+
 def _name_kind(detail: Detail, kind: str) -> Detail:
     """A name match's detail with the weight of the candidate name's kind said."""
     suffix = f" [{kind} name x{NAME_KIND_WEIGHTS.get(kind, 1.0):.2f}]"
@@ -262,8 +272,9 @@ class Algorithm(ABC):
         name = self.best_name(query, candidate, known)
         score = name.score
         if not (query.attributes and candidate.attributes):
-            # Every feature compares an attribute both sides give.
-            return Result(min(max(score, 0.0), 1.0), (name,), name.query, name.candidate)
+            # Every feature compares an attribute both sides give; a name score is
+            # already within 0..1.
+            return Result(score, (name,), name.query, name.candidate)
         explanations = [name]
         ident = features.identifier(query, candidate)
         if ident is not None:
@@ -335,11 +346,8 @@ class RedlineV1(Algorithm):
             )
             if qn < 0:
                 return Explanation("name_match", 0.0, "no comparable names", "", "")
-
-            def write() -> str:
-                pair = query.names[qn].forms[qf], candidate.names[cn].forms[cf]
-                return compare_names(*pair, config).detail()
-
+            # The forms are looked up only if the account is read.
+            write = partial(_name_detail, query, candidate, qn, cn, qf, cf, config)
             text = write if c_kind == "name" else _name_kind(write, c_kind)
             return Explanation("name_match", value, text, q_text, c_text)
         pairs = len(query.names) * len(candidate.names)

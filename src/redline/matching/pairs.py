@@ -10,20 +10,23 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from redline import schema as ftm
 from redline.errors import InputError
 from redline.matching.algorithms import Explanation, get_algorithm
-from redline.matching.profile import name_profile
+from redline.matching.profile import Profile, name_profile
 
 #: Schema used when a pair's schema is blank or unknown to redline.
 FALLBACK_SCHEMA = "LegalEntity"
 
 
-@dataclass(frozen=True, slots=True)
-class PairScore:
-    """The score of one name pair and whether it passes the algorithm's threshold."""
+class PairScore(NamedTuple):
+    """The score of one name pair and whether it passes the algorithm's threshold (a
+    named tuple: one is made per pair, and a frozen dataclass costs a fifth of a
+    pair's scoring to make)."""
 
     score: float
     match: bool
@@ -63,8 +66,16 @@ def score_pair(
     """Score two names of one schema with ``algorithm`` (the default when None)."""
     algo = get_algorithm(algorithm)
     kind = pair_schema(schema)
-    result = algo.compare(name_profile("pair-1", kind, name1), name_profile("pair-2", kind, name2))
+    result = algo.compare(_profile("pair-1", kind, name1), _profile("pair-2", kind, name2))
     return PairScore(result.score, result.score >= algo.threshold, result.explanations)
+
+
+@lru_cache(maxsize=50_000)
+def _profile(id: str, schema: str, name: str) -> Profile:
+    """:func:`name_profile`, kept for a name met again (a pairs file often pairs one
+    name with many): a profile is immutable, and keeps the kernel's copy of its names.
+    As many as the analysis keeps names (``names.analysis._analyse``)."""
+    return name_profile(id, schema, name)
 
 
 @dataclass(frozen=True, slots=True)
