@@ -433,3 +433,69 @@ def test_bad_sides_and_names_are_errors_not_crashes() -> None:
         None,
         None,
     )
+
+
+# --- upper bounds --------------------------------------------------------------------
+
+
+def _bounds_alike(query, block) -> None:  # type: ignore[no-untyped-def]
+    from redline.matching.compare import _aligned_bounds
+
+    sim = similarity_at_least(query.table, block.table, CONFIG.min_pair)
+    out = np.empty(block.size)
+    KERNEL.upper_bounds(
+        sim,
+        query.table.ints,
+        query.table.token_weights,
+        block.table.ints,
+        block.table.token_weights,
+        block.unit_counts,
+        block.token_counts,
+        out,
+        (CONFIG.extra_query, CONFIG.extra_candidate),
+    )
+    np.testing.assert_allclose(out, _aligned_bounds(query, block, CONFIG, sim), rtol=1e-12)
+
+
+def test_upper_bounds_in_the_kernel_are_numpy_s() -> None:
+    block = FormBlock.of(FORMS)
+    for query in FORMS:
+        _bounds_alike(query, block)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT, st.lists(_TEXT, min_size=1, max_size=6))
+def test_any_names_bound_alike(query: str, others: list[str]) -> None:
+    forms = [f for name in others for f in analyse(name, "Person")]
+    if not forms:
+        return
+    block = FormBlock.of(forms)
+    for qf in analyse(query, "Person"):
+        _bounds_alike(qf, block)
+
+
+def test_bad_bounds_arguments_are_errors_not_crashes() -> None:
+    block = FormBlock.of(FORMS[:3])
+    query = FORMS[0].table
+    sim = np.zeros((query.unit_count, block.table.unit_count))
+    out = np.empty(block.size)
+    knobs = (1.0, 0.5)
+    args = [
+        sim,
+        query.ints,
+        query.token_weights,
+        block.table.ints,
+        block.table.token_weights,
+        block.unit_counts,
+        block.token_counts,
+        out,
+    ]
+    KERNEL.upper_bounds(*args, knobs)
+    with pytest.raises(ValueError, match="one per name"):
+        KERNEL.upper_bounds(*args[:7], np.empty(block.size + 1), knobs)
+    with pytest.raises(ValueError, match="add up"):
+        KERNEL.upper_bounds(*args[:5], block.unit_counts * 2, *args[6:], knobs)
+    with pytest.raises(ValueError, match="8-byte"):
+        KERNEL.upper_bounds(*args[:5], block.unit_counts.astype(np.float64), *args[6:], knobs)
+    with pytest.raises(TypeError):
+        KERNEL.upper_bounds(*args, knobs[:1])

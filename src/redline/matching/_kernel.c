@@ -1096,6 +1096,127 @@ static PyObject *compare(PyObject *self, PyObject *args) {
     return result;
 }
 
+/* ---- upper bounds (compare.py, upper_bounds) ----------------------------------- */
+
+/* Per name of a block, the most compare_names could score it against the query (before
+ * names run together, which compare.py adds): each word brings at most its weight times
+ * its best similarity with any unit of the other side; left-over words add at least
+ * their weight times min(1, extra) to the total. Sums run left to right; the result
+ * may differ from numpy's in the last bit, which callers allow for (BOUND_SLACK). */
+static PyObject *upper_bounds(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *objs[8], *knobs_tuple;
+    if (!PyArg_ParseTuple(args, "OOOOOOOOO", &objs[0], &objs[1], &objs[2], &objs[3], &objs[4],
+                          &objs[5], &objs[6], &objs[7], &knobs_tuple))
+        return NULL;
+    double extra[2];
+    if (floats(knobs_tuple, extra, 2, "upper_bounds") < 0) return NULL;
+    double extra_q = extra[0] < 1.0 ? extra[0] : 1.0, extra_c = extra[1] < 1.0 ? extra[1] : 1.0;
+    /* sim, query ints, query weights, block ints, block weights, unit counts, token
+     * counts, out */
+    const char kinds[8] = {'d', 'q', 'd', 'q', 'd', 'q', 'q', 'd'};
+    Py_buffer views[8];
+    int held = 0;
+    PyObject *result = NULL;
+    double *best_q = NULL, *best_c = NULL, *col_best = NULL;
+    for (; held < 8; held++) {
+        int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (held == 7 ? PyBUF_WRITABLE : 0);
+        if (PyObject_GetBuffer(objs[held], &views[held], flags) < 0) goto done;
+    }
+    for (int k = 0; k < 8; k++)
+        if (!typed(&views[k], kinds[k], "upper_bounds", k + 1)) goto done;
+    const double *sim = (const double *)views[0].buf;
+    const int64_t *qi = (const int64_t *)views[1].buf, *bi = (const int64_t *)views[3].buf;
+    const double *qw = (const double *)views[2].buf, *bw = (const double *)views[4].buf;
+    const int64_t *unit_counts = (const int64_t *)views[5].buf;
+    const int64_t *token_counts = (const int64_t *)views[6].buf;
+    Py_ssize_t nq = views[1].len / (8 * N_INTS), q_words = views[2].len / 8;
+    Py_ssize_t nb = views[3].len / (8 * N_INTS), b_words = views[4].len / 8;
+    Py_ssize_t names = views[5].len / 8;
+    if (views[1].len != nq * 8 * N_INTS || views[3].len != nb * 8 * N_INTS ||
+        views[0].len != nq * nb * 8 || views[6].len != names * 8 || views[7].len != names * 8) {
+        PyErr_SetString(PyExc_ValueError,
+                        "upper_bounds: sim must be query units x block units, and the counts "
+                        "and out one per name");
+        goto done;
+    }
+    Py_ssize_t units_seen = 0, words_seen = 0;
+    for (Py_ssize_t n = 0; n < names; n++) {
+        if (unit_counts[n] < 1 || token_counts[n] < 1) {
+            PyErr_SetString(PyExc_ValueError, "upper_bounds: every name has units and words");
+            goto done;
+        }
+        if (unit_counts[n] > nb - units_seen || token_counts[n] > b_words - words_seen) {
+            PyErr_SetString(PyExc_ValueError, "upper_bounds: the counts do not add up to the block");
+            goto done;
+        }
+        if (!spans_ok(bi + units_seen * N_INTS, unit_counts[n], token_counts[n], "block"))
+            goto done;
+        units_seen += unit_counts[n];
+        words_seen += token_counts[n];
+    }
+    if (units_seen != nb || words_seen != b_words) {
+        PyErr_SetString(PyExc_ValueError, "upper_bounds: the counts do not add up to the block");
+        goto done;
+    }
+    if (!spans_ok(qi, nq, q_words, "query")) goto done;
+    best_q = (double *)PyMem_Malloc(sizeof(double) * (size_t)(q_words ? q_words : 1));
+    best_c = (double *)PyMem_Malloc(sizeof(double) * (size_t)(b_words ? b_words : 1));
+    col_best = (double *)PyMem_Malloc(sizeof(double) * (size_t)(nb ? nb : 1));
+    if (best_q == NULL || best_c == NULL || col_best == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* Each block unit's best similarity with any query unit; each block word's best over
+     * the units holding it. */
+    for (Py_ssize_t j = 0; j < nb; j++) {
+        double best = nq ? sim[j] : 0.0;
+        for (Py_ssize_t i = 1; i < nq; i++) best = dmax(best, sim[i * nb + j]);
+        col_best[j] = best;
+    }
+    double q_total = 0.0;
+    for (Py_ssize_t k = 0; k < q_words; k++) q_total += qw[k];
+    double *bounds = (double *)views[7].buf;
+    Py_ssize_t u0 = 0, t0 = 0;
+    for (Py_ssize_t n = 0; n < names; n++) {
+        Py_ssize_t u1 = u0 + unit_counts[n], t1 = t0 + token_counts[n];
+        /* query words: the best similarity of a unit holding the word with this name */
+        for (Py_ssize_t k = 0; k < q_words; k++) best_q[k] = 0.0;
+        for (Py_ssize_t i = 0; i < nq; i++) {
+            double best = 0.0;
+            for (Py_ssize_t j = u0; j < u1; j++) best = dmax(best, sim[i * nb + j]);
+            const int64_t *q = qi + i * N_INTS;
+            for (int64_t k = q[START]; k < q[END]; k++) best_q[k] = dmax(best_q[k], best);
+        }
+        double aligned = 0.0;
+        for (Py_ssize_t k = 0; k < q_words; k++) aligned += qw[k] * best_q[k];
+        for (Py_ssize_t t = t0; t < t1; t++) best_c[t] = 0.0;
+        for (Py_ssize_t j = u0; j < u1; j++) {
+            const int64_t *b = bi + j * N_INTS;
+            for (int64_t t = b[START]; t < b[END]; t++)
+                best_c[t0 + t] = dmax(best_c[t0 + t], col_best[j]);
+        }
+        double words = 0.0, name_total = 0.0;
+        for (Py_ssize_t t = t0; t < t1; t++) {
+            words += bw[t] * best_c[t];
+            name_total += bw[t];
+        }
+        aligned += words;
+        double total = q_total * extra_q + name_total * extra_c;
+        bounds[n] = total > 0 ? aligned / total : 0.0;
+        u0 = u1;
+        t0 = t1;
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    for (int k = 0; k < held; k++) PyBuffer_Release(&views[k]);
+    PyMem_Free(best_q);
+    PyMem_Free(best_c);
+    PyMem_Free(col_best);
+    return result;
+}
+
 /* ---- Names: a profile's names, each with its forms, for best_name ---------------- */
 
 typedef struct {
@@ -1361,6 +1482,10 @@ static PyMethodDef methods[] = {
      "compare(query_side, candidate_side, rules, (min_pair, extra_query, extra_candidate, "
      "left_over)): unit_similarity then align, for two Side objects with word weights; "
      "align's result."},
+    {"upper_bounds", upper_bounds, METH_VARARGS,
+     "upper_bounds(sim, query_ints, query_token_weights, block_ints, block_token_weights, "
+     "unit_counts, token_counts, out, (extra_query, extra_candidate)): fill ``out`` (float64, "
+     "one per name) with compare.py's upper_bounds before names run together."},
     {"best_name", best_name, METH_VARARGS,
      "best_name(query_names, candidate_names, rules, knobs): the best weighed score of any "
      "pair of plain names, as algorithms.py's best_name, and where it is: (value, query "

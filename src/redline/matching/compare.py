@@ -362,6 +362,38 @@ def upper_bounds(
         return np.zeros(0)
     if sim is None:
         sim = word_similarity(query, block, config)
+    kernel = similarity.active_kernel()
+    if kernel is None:
+        bounds = _aligned_bounds(query, block, config, sim)
+    else:
+        bounds = np.empty(block.size)
+        kernel.upper_bounds(
+            np.ascontiguousarray(sim, dtype=np.float64),
+            query.table.ints,
+            query.table.token_weights,
+            block.table.ints,
+            block.table.token_weights,
+            block.unit_counts,
+            block.token_counts,
+            bounds,
+            (config.extra_query, config.extra_candidate),
+        )
+    # Names run together: only those spaced differently and of nearly equal length.
+    spaced = (block.token_counts != len(query.table.token_weights)) & (
+        np.abs(block.joined_lens - len(query.joined)) <= 2
+    )
+    for i in np.flatnonzero(spaced).tolist():
+        joined = _joined_strings(query.joined, block.joined[i])
+        if joined > bounds[i]:
+            bounds[i] = joined
+    return np.minimum(bounds, 1.0)
+
+
+def _aligned_bounds(
+    query: NameForm, block: FormBlock, config: NameConfig, sim: FloatArray
+) -> FloatArray:
+    """:func:`upper_bounds` before names run together, in numpy: the reference the C
+    kernel's is held to (to the last bit or so: the sums run in another order)."""
     unit_starts = np.concatenate(([0], np.cumsum(block.unit_counts)[:-1]))
     token_starts = np.concatenate(([0], np.cumsum(block.token_counts)[:-1]))
     # Query words: the best similarity of any unit holding the word, per candidate name.
@@ -388,12 +420,4 @@ def upper_bounds(
     total = q_weights.sum() * min(1.0, config.extra_query)
     total = total + np.add.reduceat(weights, token_starts) * min(1.0, config.extra_candidate)
     bounds: FloatArray = np.divide(aligned, total, out=np.zeros_like(aligned), where=total > 0)
-    # Names run together: only those spaced differently and of nearly equal length.
-    spaced = (block.token_counts != len(q_weights)) & (
-        np.abs(block.joined_lens - len(query.joined)) <= 2
-    )
-    for i in np.flatnonzero(spaced).tolist():
-        joined = _joined_strings(query.joined, block.joined[i])
-        if joined > bounds[i]:
-            bounds[i] = joined
-    return np.minimum(bounds, 1.0)
+    return bounds

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from redline.entities import Entity
 from redline.errors import ConfigError
-from redline.matching.algorithms import Algorithm, Explanation, get_algorithm
+from redline.matching.algorithms import BOUND_SLACK, Algorithm, Explanation, get_algorithm
 from redline.matching.features import schemata_compatible
 from redline.matching.index import NameIndex
 from redline.matching.profile import Profile, profile_of
@@ -280,7 +280,7 @@ class Screener:
             known = None
             if bounds is not None:
                 bound = float(bounds.values[position])
-                if bound < cutoff:
+                if bound + BOUND_SLACK < cutoff:
                     continue
             candidate = self.index.profile(p_index)
             compared.add(p_index)
