@@ -402,6 +402,16 @@ def test_an_explanation_is_written_when_read() -> None:
     assert lazy.to_dict()["detail"] == "written"
 
 
+def test_a_lazy_explanation_pickles_with_its_words() -> None:
+    import pickle
+
+    alias = _profile("Person", [("alias", "Qassem Damavandian")])
+    query = _profile("Person", [("name", "Ghasem Damavandian")])
+    name = RedlineV1().compare(query, alias).explanations[0]
+    again = pickle.loads(pickle.dumps(name))
+    assert again == name and "[alias name x1.00]" in again.detail
+
+
 def test_bad_sides_and_names_are_errors_not_crashes() -> None:
     table = FORMS[0].table
     side = similarity.side_tuple(table)

@@ -73,6 +73,10 @@ class Explanation:
     def __hash__(self) -> int:
         return hash(self._key())
 
+    def __reduce__(self) -> tuple[type[Explanation], tuple[str, float, str, str, str]]:
+        # Pickled with its words written: what writes them may not pickle (a lambda).
+        return (Explanation, self._key())
+
     def __repr__(self) -> str:
         return (
             f"Explanation(feature={self.feature!r}, score={self.score!r}, "
