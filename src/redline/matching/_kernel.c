@@ -725,45 +725,48 @@ static PyObject *side_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) 
     if (!PyArg_ParseTuple(args, "O!|O", &PyTuple_Type, &tuple, &weights_obj)) return NULL;
     SideObject *self = (SideObject *)type->tp_alloc(type, 0);
     if (self == NULL) return NULL;
-    /* tp_alloc zeroes the object: side_dealloc frees only what was taken */
-    Side read;
+    /* tp_alloc zeroes the object: side_dealloc frees only what was taken. The side is
+     * read in place (its buffer views are not moved), then packed or kept as read. */
+    Side *read = &self->side;
     Py_buffer weights;
     int weights_held = 0;
-    if (side_of(tuple, &read) < 0) goto fail;
+    if (side_of(tuple, read) < 0) goto fail;
     if (weights_obj != Py_None) {
         if (PyObject_GetBuffer(weights_obj, &weights, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
             goto fail;
         weights_held = 1;
         if (!typed(&weights, 'd', "Side", 2)) goto fail;
-        if (read.uidx != NULL) {
+        if (read->uidx != NULL) {
             PyErr_SetString(PyExc_ValueError, "Side: a side with word weights holds its own "
                                               "strings (no indexes)");
             goto fail;
         }
-        if (!spans_ok(read.ints, read.n, weights.len / 8, "Side")) goto fail;
+        if (!spans_ok(read->ints, read->n, weights.len / 8, "Side")) goto fail;
     }
-    if (read.uidx != NULL) {
+    if (read->uidx != NULL) {
         /* A cut of a block: its strings stay in the block's columns. */
-        self->side = read;
         Py_INCREF(tuple);
         self->source = tuple;
         return (PyObject *)self;
     }
-    self->words = weights_held ? weights.len / 8 : 0;
+    Side packed;
     const double *weights_at = NULL;
-    self->block = pack(&read, weights_held ? (const double *)weights.buf : NULL, self->words,
-                       &self->side, &weights_at);
-    if (self->block == NULL) goto fail;
+    Py_ssize_t words = weights_held ? weights.len / 8 : 0;
+    char *block = pack(read, weights_held ? (const double *)weights.buf : NULL, words, &packed,
+                       &weights_at);
+    if (block == NULL) goto fail;
+    side_free(read);
+    self->side = packed; /* holds no views and owns nothing but the block */
+    self->block = block;
+    self->words = words;
     if (weights_held) {
         self->weights = weights_at;
         PyBuffer_Release(&weights);
     }
-    side_free(&read);
     return (PyObject *)self;
 fail:
     if (weights_held) PyBuffer_Release(&weights);
-    side_free(&read);
-    Py_DECREF(self);
+    Py_DECREF(self); /* frees what the side took (side_dealloc) */
     return NULL;
 }
 
