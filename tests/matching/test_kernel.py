@@ -449,22 +449,14 @@ def test_bad_sides_and_names_are_errors_not_crashes() -> None:
 
 
 def _bounds_alike(query, block) -> None:  # type: ignore[no-untyped-def]
-    from redline.matching.compare import _aligned_bounds
+    from redline.matching.compare import _aligned_bounds, kernel_bounds
 
     sim = similarity_at_least(query.table, block.table, CONFIG.min_pair)
-    out = np.empty(block.size)
-    KERNEL.upper_bounds(
-        sim,
-        query.table.ints,
-        query.table.token_weights,
-        block.table.ints,
-        block.table.token_weights,
-        block.unit_counts,
-        block.token_counts,
-        out,
-        (CONFIG.extra_query, CONFIG.extra_candidate),
+    np.testing.assert_allclose(
+        kernel_bounds(KERNEL, query, block, CONFIG, sim),
+        _aligned_bounds(query, block, CONFIG, sim),
+        rtol=1e-12,
     )
-    np.testing.assert_allclose(out, _aligned_bounds(query, block, CONFIG, sim), rtol=1e-12)
 
 
 def test_upper_bounds_in_the_kernel_are_numpy_s() -> None:

@@ -20,6 +20,7 @@ that could reach the threshold are aligned.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import NamedTuple
 
 import numpy as np
@@ -366,18 +367,7 @@ def upper_bounds(
     if kernel is None:
         bounds = _aligned_bounds(query, block, config, sim)
     else:
-        bounds = np.empty(block.size)
-        kernel.upper_bounds(
-            np.ascontiguousarray(sim, dtype=np.float64),
-            query.table.ints,
-            query.table.token_weights,
-            block.table.ints,
-            block.table.token_weights,
-            block.unit_counts,
-            block.token_counts,
-            bounds,
-            (config.extra_query, config.extra_candidate),
-        )
+        bounds = kernel_bounds(kernel, query, block, config, sim)
     # Names run together: only those spaced differently and of nearly equal length.
     spaced = (block.token_counts != len(query.table.token_weights)) & (
         np.abs(block.joined_lens - len(query.joined)) <= 2
@@ -387,6 +377,25 @@ def upper_bounds(
         if joined > bounds[i]:
             bounds[i] = joined
     return np.minimum(bounds, 1.0)
+
+
+def kernel_bounds(
+    kernel: ModuleType, query: NameForm, block: FormBlock, config: NameConfig, sim: FloatArray
+) -> FloatArray:
+    """:func:`upper_bounds` before names run together, from the C kernel."""
+    bounds: FloatArray = np.empty(block.size)
+    kernel.upper_bounds(
+        np.ascontiguousarray(sim, dtype=np.float64),
+        query.table.ints,
+        query.table.token_weights,
+        block.table.ints,
+        block.table.token_weights,
+        block.unit_counts,
+        block.token_counts,
+        bounds,
+        (config.extra_query, config.extra_candidate),
+    )
+    return bounds
 
 
 def _aligned_bounds(

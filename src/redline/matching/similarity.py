@@ -155,7 +155,8 @@ def prepared(t: UnitTable) -> object:
     made at its first comparison and kept on the table. Only with the kernel built."""
     side = t.kernel_side
     if side is None:
-        assert _KERNEL is not None
+        if _KERNEL is None:
+            raise RuntimeError("the C kernel is not in use (similarity.use_kernel)")
         weights = t.token_weights if t.origin is None else None
         side = _KERNEL.Side(side_tuple(t), weights)
         object.__setattr__(t, "kernel_side", side)
