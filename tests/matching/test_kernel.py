@@ -288,8 +288,13 @@ def test_screening_without_the_kernel_gives_the_same_matches(
 
 def test_compare_is_the_similarities_then_the_alignment() -> None:
     knobs = CONFIG.knobs
-    for qf in FORMS:
-        for cf in FORMS:
+    # Long names too: more cells than the kernel keeps on its stack.
+    long = analyse("Abd al Rahman ibn Muhammad ibn Abd al Aziz ibn Saud al Qahtani", "Person")
+    longer = analyse("Abdulrahman bin Mohammed bin Abdulaziz Al Saud Qahtani", "Person")
+    assert long[0].table.unit_count * longer[0].table.unit_count > 64
+    forms = [*FORMS, *long, *longer]
+    for qf in forms:
+        for cf in forms:
             sim = similarity_at_least(qf.table, cf.table, CONFIG.min_pair)
             whole = KERNEL.compare(
                 similarity.prepared(qf.table), similarity.prepared(cf.table), CONFIG.rules, knobs

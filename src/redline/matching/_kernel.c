@@ -848,6 +848,21 @@ static int fill(const Rules *r, const Side *q, const Side *c, double *out) {
     return 0;
 }
 
+/* Room for a matrix of ``cells``: ``stack`` when it fits (STACK_CELLS), else a new
+ * block the caller frees with room_free; NULL with an error set when memory runs out. */
+enum { STACK_CELLS = 64 };
+
+static double *room(double *stack, Py_ssize_t cells) {
+    if (cells <= STACK_CELLS) return stack;
+    double *out = (double *)PyMem_Malloc(sizeof(double) * (size_t)cells);
+    if (out == NULL) PyErr_NoMemory();
+    return out;
+}
+
+static void room_free(double *room, const double *stack) {
+    if (room != stack) PyMem_Free(room);
+}
+
 static PyObject *unit_similarity(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *q_obj, *c_obj, *out_obj, *rules_tuple;
@@ -1085,17 +1100,14 @@ static PyObject *compare(PyObject *self, PyObject *args) {
         return NULL;
     }
     const Side *q = &qs->side, *c = &cs->side;
-    double stack[64];
-    double *sim = stack;
-    if (q->n * c->n > 64) {
-        sim = (double *)PyMem_Malloc(sizeof(double) * (size_t)(q->n * c->n));
-        if (sim == NULL) return PyErr_NoMemory();
-    }
+    double stack[STACK_CELLS];
+    double *sim = room(stack, q->n * c->n);
+    if (sim == NULL) return NULL;
     PyObject *result = NULL;
     if (fill(&r, q, c, sim) == 0)
         result = align_units(sim, q->n, c->n, q->ints, c->ints, qs->weights, qs->words,
                              cs->weights, cs->words, &knobs);
-    if (sim != stack) PyMem_Free(sim);
+    room_free(sim, stack);
     return result;
 }
 
@@ -1364,15 +1376,9 @@ static double joined_strings(const Str *a, const Str *b) {
  * error set when memory runs out. */
 static double form_score(const Rules *r, const Knobs *k, const Form *qf, const Form *cf) {
     const Side *q = &qf->side, *c = &cf->side;
-    double stack[64];
-    double *sim = stack;
-    if (q->n * c->n > 64) {
-        sim = (double *)PyMem_Malloc(sizeof(double) * (size_t)(q->n * c->n));
-        if (sim == NULL) {
-            PyErr_NoMemory();
-            return -1.0;
-        }
-    }
+    double stack[STACK_CELLS];
+    double *sim = room(stack, q->n * c->n);
+    if (sim == NULL) return -1.0;
     double score = -1.0;
     Alignment a;
     memset(&a, 0, sizeof(a));
@@ -1392,7 +1398,7 @@ static double form_score(const Rules *r, const Knobs *k, const Form *qf, const F
         if (score > 1.0) score = 1.0;
     }
     alignment_free(&a);
-    if (sim != stack) PyMem_Free(sim);
+    room_free(sim, stack);
     return score;
 }
 
