@@ -1083,17 +1083,25 @@ done:
     return result;
 }
 
+/* The arguments of compare and best_name: two objects of ``type``, the rules and the
+ * knobs. */
+static int two_of(PyObject *args, PyObject *type, PyObject **q, PyObject **c, Rules *r,
+                  Knobs *k) {
+    PyObject *rules_tuple, *knobs_tuple;
+    if (!PyArg_ParseTuple(args, "O!O!OO", (PyTypeObject *)type, q, (PyTypeObject *)type, c,
+                          &rules_tuple, &knobs_tuple))
+        return -1;
+    return rules_of(rules_tuple, r) < 0 || knobs_of(knobs_tuple, k) < 0 ? -1 : 0;
+}
+
 /* ---- both at once --------------------------------------------------------------- */
 
 static PyObject *compare(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *q_obj, *c_obj, *rules_tuple, *knobs_tuple;
-    if (!PyArg_ParseTuple(args, "O!O!OO", (PyTypeObject *)side_type, &q_obj,
-                          (PyTypeObject *)side_type, &c_obj, &rules_tuple, &knobs_tuple))
-        return NULL;
+    PyObject *q_obj, *c_obj;
     Rules r;
     Knobs knobs;
-    if (rules_of(rules_tuple, &r) < 0 || knobs_of(knobs_tuple, &knobs) < 0) return NULL;
+    if (two_of(args, side_type, &q_obj, &c_obj, &r, &knobs) < 0) return NULL;
     const SideObject *qs = (const SideObject *)q_obj, *cs = (const SideObject *)c_obj;
     if (qs->weights == NULL || cs->weights == NULL) {
         PyErr_SetString(PyExc_ValueError, "compare: both sides need their word weights");
@@ -1404,13 +1412,10 @@ static double form_score(const Rules *r, const Knobs *k, const Form *qf, const F
 
 static PyObject *best_name(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *q_obj, *c_obj, *rules_tuple, *knobs_tuple;
-    if (!PyArg_ParseTuple(args, "O!O!OO", (PyTypeObject *)names_type, &q_obj,
-                          (PyTypeObject *)names_type, &c_obj, &rules_tuple, &knobs_tuple))
-        return NULL;
+    PyObject *q_obj, *c_obj;
     Rules r;
     Knobs knobs;
-    if (rules_of(rules_tuple, &r) < 0 || knobs_of(knobs_tuple, &knobs) < 0) return NULL;
+    if (two_of(args, names_type, &q_obj, &c_obj, &r, &knobs) < 0) return NULL;
     const NamesObject *q = (const NamesObject *)q_obj, *c = (const NamesObject *)c_obj;
     double best = 0.0;
     Py_ssize_t at[4] = {-1, -1, -1, -1};
@@ -1509,39 +1514,25 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel",
                                     "Word similarity in C (see similarity.py).", -1, methods,
                                     NULL, NULL, NULL, NULL};
 
+/* Make a type from ``spec`` into ``*type`` and add it to the module as ``name``: the
+ * static pointer keeps one reference, the module another. */
+static int add_type(PyObject *m, const char *name, PyType_Spec *spec, PyObject **type) {
+    *type = PyType_FromSpec(spec);
+    if (*type == NULL) return -1;
+    Py_INCREF(*type);
+    if (PyModule_AddObject(m, name, *type) < 0) {
+        Py_DECREF(*type);
+        return -1;
+    }
+    return 0;
+}
+
 PyMODINIT_FUNC PyInit__kernel(void) {
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
-    strings_type = PyType_FromSpec(&strings_spec);
-    if (strings_type == NULL) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(strings_type); /* the module's reference; the static one stays */
-    if (PyModule_AddObject(m, "Strings", strings_type) < 0) {
-        Py_DECREF(strings_type);
-        Py_DECREF(m);
-        return NULL;
-    }
-    names_type = PyType_FromSpec(&names_spec);
-    if (names_type == NULL) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(names_type);
-    if (PyModule_AddObject(m, "Names", names_type) < 0) {
-        Py_DECREF(names_type);
-        Py_DECREF(m);
-        return NULL;
-    }
-    side_type = PyType_FromSpec(&side_spec);
-    if (side_type == NULL) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(side_type);
-    if (PyModule_AddObject(m, "Side", side_type) < 0) {
-        Py_DECREF(side_type);
+    if (add_type(m, "Strings", &strings_spec, &strings_type) < 0 ||
+        add_type(m, "Names", &names_spec, &names_type) < 0 ||
+        add_type(m, "Side", &side_spec, &side_type) < 0) {
         Py_DECREF(m);
         return NULL;
     }
